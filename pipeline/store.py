@@ -1,0 +1,480 @@
+"""The output store: atomic JSON per document, CSV/Parquet/XLSX tables, and the SQLite database.
+
+Layout of an output directory::
+
+    <out>/documents/<doc_id>.json   one contract document each (SCHEMA.md)
+    <out>/tables/<table>.csv        flat tables (see pipeline.tables.TABLES), UTF-8
+    <out>/tables/<table>.parquet    the same, typed; the faithful copy for programs
+    <out>/minutes.xlsx              the same, one sheet per table
+    <out>/minutes.sqlite            the same, keyed and indexed, with full-text search of decisions
+
+Every file is written to a temporary file in the same directory and renamed into place, so a
+reader (or a killed run) never sees half a file.
+"""
+from __future__ import annotations
+
+import contextlib
+import csv
+import json
+import logging
+import os
+import secrets
+import sqlite3
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from pipeline.tables import TABLES, Table, flatten
+
+log = logging.getLogger(__name__)
+
+DOCUMENTS_DIR = "documents"
+TABLES_DIR = "tables"
+SQLITE_NAME = "minutes.sqlite"
+XLSX_NAME = "minutes.xlsx"
+
+# Bump when the SQLite layout changes: an older database is then rebuilt from scratch (it is
+# derived data; the caller re-upserts documents from <out>/documents).
+SQLITE_SCHEMA_VERSION = 1
+
+
+# ---------------------------------------------------------------------------------------------
+# Paths and atomic writes
+
+
+def safe_child(out_dir: str | os.PathLike, name: str) -> Path:
+    """``out_dir / name``, refusing any name that would land outside ``out_dir``.
+
+    Refused: empty names, ``.``/``..``, NUL bytes, absolute paths, and anything whose resolved
+    path (``..`` segments, symlinks) is not strictly inside ``out_dir``.
+    """
+    if not isinstance(name, str) or not name or "\x00" in name:
+        raise ValueError(f"unsafe output name: {name!r}")
+    if os.path.isabs(name) or Path(name).is_absolute():
+        raise ValueError(f"unsafe output name (absolute): {name!r}")
+    base = Path(out_dir).resolve()
+    target = (base / name).resolve()
+    if target == base or not target.is_relative_to(base):
+        raise ValueError(f"unsafe output name (outside {base}): {name!r}")
+    return base / name
+
+
+@contextlib.contextmanager
+def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
+    """Yield a temporary path next to ``path``; on success it is fsynced and renamed onto ``path``.
+
+    On error the temporary file is removed and ``path`` is left as it was.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    # O_EXCL with mode 0o666: the umask applies, as for an ordinary file (mkstemp would be 0600).
+    os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
+    try:
+        yield tmp
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+        raise
+
+
+def write_json_atomic(path: str | os.PathLike, obj: Any) -> Path:
+    """Write ``obj`` as UTF-8 JSON (``ensure_ascii=False``, ``indent=1``), atomically."""
+    with atomic_path(path) as tmp:
+        with open(tmp, "w", encoding="utf-8") as fh:
+            json.dump(obj, fh, ensure_ascii=False, indent=1)
+            fh.write("\n")
+    return Path(path)
+
+
+def document_path(out_dir: str | os.PathLike, doc_id: str) -> Path:
+    return safe_child(Path(out_dir) / DOCUMENTS_DIR, f"{doc_id}.json")
+
+
+def write_document(out_dir: str | os.PathLike, doc: dict) -> Path:
+    """Write one contract document to ``<out>/documents/<doc_id>.json`` atomically."""
+    return write_json_atomic(document_path(out_dir, doc["doc_id"]), doc)
+
+
+def iter_documents(out_dir: str | os.PathLike) -> Iterator[dict]:
+    """Every ``<out>/documents/*.json``, in file-name order (skips unreadable files, logged)."""
+    for path in sorted((Path(out_dir) / DOCUMENTS_DIR).glob("*.json")):
+        try:
+            yield json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            log.error("skipping unreadable document %s: %s", path, exc)
+
+
+# ---------------------------------------------------------------------------------------------
+# SQLite
+
+# Full-text index over decision text, Bangla-aware.
+#
+# SQLite's default `unicode61` tokenizer keeps only letters/digits (L*, N*) in tokens; Bangla vowel
+# signs, hasanta, nukta, candrabindu/anusvara/visarga are combining marks (M*), so it cuts
+# words at them: "প্রশিক্ষণ" is indexed as প | রশ | ক | ষণ. Measured on the seed minutes (112 lines):
+# the default tokenizer finds "কাজ" in "কেজি", "ফায়ার", "মাদকদ্রব্য" and "দিন" in "মহিউদ্দীন"
+# (both reduce to the same consonant skeleton). `tokenchars` listing those marks (and ZWJ/ZWNJ,
+# which are format characters, also separators by default) keeps whole words: 0 false hits,
+# and the index was smaller than trigram's (90 KB vs 123 KB for the sample). The `trigram`
+# tokenizer also avoids the false hits but matches inside words ("দিন" in "প্রতিদিন"), cannot
+# match any query shorter than three code points (a two-letter word such as "কর" never matches),
+# and is larger. So: unicode61 + Bangla marks as tokenchars; `search_decisions` turns each query
+# word into a prefix query so inflected forms (প্রশিক্ষণের, প্রশিক্ষণে) are found too.
+_BANGLA_MARKS = "".join(
+    chr(cp)
+    for cp in (
+        0x0981, 0x0982, 0x0983,  # candrabindu, anusvara, visarga
+        0x09BC,  # nukta
+        *range(0x09BE, 0x09C5),  # vowel signs া ি ী ু ূ ৃ ৄ
+        0x09C7, 0x09C8, 0x09CB, 0x09CC,  # vowel signs ে ৈ ো ৌ
+        0x09CD,  # hasanta (virama)
+        0x09D7,  # au length mark
+        0x09E2, 0x09E3,  # vocalic l/ll vowel signs
+        0x09FE,  # sandhi mark
+        0x200C, 0x200D,  # ZWNJ, ZWJ (used inside words such as র‍্যাব)
+    )
+)  # fmt: skip
+FTS_TOKENIZE = f"unicode61 remove_diacritics 0 tokenchars '{_BANGLA_MARKS}'"
+
+_SQL_TYPES = {"text": "TEXT", "int": "INTEGER", "real": "REAL"}
+
+
+def _create_table_sql(table: Table) -> str:
+    cols = ", ".join(f'"{c.name}" {_SQL_TYPES[c.type]}' for c in table.columns)
+    key = ", ".join(f'"{k}"' for k in table.key)
+    return f'CREATE TABLE IF NOT EXISTS "{table.name}" ({cols}, PRIMARY KEY ({key}))'
+
+
+def _index_sql(table: Table) -> list[str]:
+    # doc_id needs no separate index: it is the leading column of every primary key.
+    return [
+        f'CREATE INDEX IF NOT EXISTS "ix_{table.name}_{col}" ON "{table.name}" ("{col}")'
+        for col in table.indexes
+    ]
+
+
+_FTS_SQL = (
+    f'CREATE VIRTUAL TABLE IF NOT EXISTS decisions_fts USING fts5('
+    f'text, doc_id UNINDEXED, idx UNINDEXED, tokenize="{FTS_TOKENIZE}")',
+    # Which FTS rows belong to a document, so a re-upsert deletes them through an index instead
+    # of scanning the whole FTS table.
+    "CREATE TABLE IF NOT EXISTS decisions_fts_rows ("
+    "fts_rowid INTEGER PRIMARY KEY, doc_id TEXT NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS ix_decisions_fts_rows_doc_id ON decisions_fts_rows (doc_id)",
+)
+_DERIVED = ("decisions_fts", "decisions_fts_rows")
+
+
+def fts_query(text: str) -> str:
+    """Plain words -> an FTS5 query: every word must occur as a word or word prefix.
+
+    >>> fts_query('প্রশিক্ষণ "সম্পন্ন')
+    '"প্রশিক্ষণ"* AND "সম্পন্ন"*'
+    """
+    words = [w.replace('"', "") for w in text.split()]
+    return " AND ".join(f'"{w}"*' for w in words if w)
+
+
+class SqliteStore:
+    """``<out>/minutes.sqlite``: the tables of `pipeline.tables.TABLES` plus a decision text index.
+
+    >>> with SqliteStore(out_dir) as db:                       # doctest: +SKIP
+    ...     db.upsert_document(doc)
+    ...     hits = db.search_decisions("প্রশিক্ষণ")
+    """
+
+    def __init__(self, out_dir: str | os.PathLike, *, timeout: float = 30.0):
+        self.path = Path(out_dir) / SQLITE_NAME
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        # isolation_level=None: no implicit transactions; each write method runs its own.
+        self.conn = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
+        self.conn.row_factory = sqlite3.Row
+        self.conn.execute("PRAGMA journal_mode=WAL")
+        self.conn.execute("PRAGMA synchronous=NORMAL")
+        self._ensure_schema()
+
+    # context manager -------------------------------------------------------------------------
+    def __enter__(self) -> "SqliteStore":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.conn.close()
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    def _ensure_schema(self) -> None:
+        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        with self._transaction() as c:
+            if version not in (0, SQLITE_SCHEMA_VERSION):
+                log.warning(
+                    "%s has schema %s, expected %s: rebuilding (re-upsert documents)",
+                    self.path, version, SQLITE_SCHEMA_VERSION,
+                )
+                for name in (*TABLES, *_DERIVED):
+                    c.execute(f'DROP TABLE IF EXISTS "{name}"')
+            for table in TABLES.values():
+                c.execute(_create_table_sql(table))
+                for sql in _index_sql(table):
+                    c.execute(sql)
+            for sql in _FTS_SQL:
+                c.execute(sql)
+            c.execute(f"PRAGMA user_version = {SQLITE_SCHEMA_VERSION}")
+
+    # writes ----------------------------------------------------------------------------------
+    def _delete(self, c: sqlite3.Connection, doc_id: str) -> None:
+        for name in TABLES:
+            c.execute(f'DELETE FROM "{name}" WHERE doc_id = ?', (doc_id,))
+        c.execute(
+            "DELETE FROM decisions_fts WHERE rowid IN "
+            "(SELECT fts_rowid FROM decisions_fts_rows WHERE doc_id = ?)",
+            (doc_id,),
+        )
+        c.execute("DELETE FROM decisions_fts_rows WHERE doc_id = ?", (doc_id,))
+
+    def upsert_document(self, doc: dict) -> None:
+        """Replace every row of ``doc["doc_id"]`` with this document's rows, in one transaction."""
+        rows = flatten(doc)  # validates before anything is touched
+        doc_id = doc["doc_id"]
+        with self._transaction() as c:
+            self._delete(c, doc_id)
+            for name, table_rows in rows.items():
+                if not table_rows:
+                    continue
+                cols = TABLES[name].column_names
+                col_list = ", ".join(f'"{x}"' for x in cols)
+                marks = ", ".join("?" * len(cols))
+                sql = f'INSERT INTO "{name}" ({col_list}) VALUES ({marks})'
+                c.executemany(sql, [tuple(r[k] for k in cols) for r in table_rows])
+            for r in rows["decisions"]:
+                cur = c.execute(
+                    "INSERT INTO decisions_fts (text, doc_id, idx) VALUES (?, ?, ?)",
+                    (r["text"] or "", doc_id, r["idx"]),
+                )
+                c.execute(
+                    "INSERT INTO decisions_fts_rows (fts_rowid, doc_id) VALUES (?, ?)",
+                    (cur.lastrowid, doc_id),
+                )
+
+    def remove_document(self, doc_id: str) -> None:
+        with self._transaction() as c:
+            self._delete(c, doc_id)
+
+    # reads -----------------------------------------------------------------------------------
+    def doc_ids(self) -> list[str]:
+        return [r[0] for r in self.conn.execute("SELECT doc_id FROM meetings ORDER BY doc_id")]
+
+    def count(self, table: str) -> int:
+        if table not in TABLES:
+            raise KeyError(table)
+        return self.conn.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
+
+    def search_decisions(self, query: str, limit: int = 100, *, raw: bool = False) -> list[dict]:
+        """Decisions whose text contains every word of ``query`` (as a word or word prefix).
+
+        Each hit is the decisions row plus the meeting's ``title``, ``office``,
+        ``meeting_date`` and ``rank`` (bm25, lower is better), best first. With ``raw=True``
+        ``query`` is passed to FTS5 unchanged (its full query syntax).
+        """
+        match = query if raw else fts_query(query)
+        if not match:
+            return []
+        sql = (
+            "SELECT d.*, m.title AS title, m.office AS office, m.meeting_date AS meeting_date, "
+            "bm25(decisions_fts) AS rank "
+            "FROM decisions_fts f "
+            "JOIN decisions d ON d.doc_id = f.doc_id AND d.idx = f.idx "
+            "LEFT JOIN meetings m ON m.doc_id = d.doc_id "
+            "WHERE decisions_fts MATCH ? ORDER BY rank, d.doc_id, d.idx LIMIT ?"
+        )
+        return [dict(r) for r in self.conn.execute(sql, (match, limit))]
+
+
+# ---------------------------------------------------------------------------------------------
+# Tables: CSV, Parquet, XLSX
+
+# OWASP "CSV injection": a spreadsheet treats a cell starting with one of these as a formula.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def is_formula_like(value: Any) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_PREFIXES)
+
+
+def _csv_cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)  # 4.0 -> "4": targets are usually whole numbers
+    if is_formula_like(value):
+        return "'" + value
+    return value
+
+
+def collect_rows(docs: Iterable[dict]) -> dict[str, list[dict]]:
+    """Rows of all ``docs`` per table, ordered by doc_id (a repeated doc_id keeps the last)."""
+    by_id: dict[str, dict[str, list[dict]]] = {}
+    for doc in docs:
+        rows = flatten(doc)
+        by_id[rows["meetings"][0]["doc_id"]] = rows
+    return {
+        name: [r for doc_id in sorted(by_id) for r in by_id[doc_id][name]] for name in TABLES
+    }
+
+
+def write_csv(path: Path, table: Table, rows: list[dict], *, bom: bool = False) -> Path:
+    with atomic_path(path) as tmp:
+        with open(tmp, "w", encoding="utf-8-sig" if bom else "utf-8", newline="") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(table.column_names)
+            for row in rows:
+                writer.writerow([_csv_cell(row[c]) for c in table.column_names])
+    return path
+
+
+def arrow_schema(table: Table):
+    import pyarrow as pa
+
+    types = {"text": pa.string(), "int": pa.int64(), "real": pa.float64()}
+    return pa.schema([pa.field(c.name, types[c.type]) for c in table.columns])
+
+
+def write_parquet(path: Path, table: Table, rows: list[dict]) -> Path:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    data = pa.Table.from_pylist(rows, schema=arrow_schema(table))
+    with atomic_path(path) as tmp:
+        pq.write_table(data, tmp)
+    return path
+
+
+_XLSX_MAX_CELL = 32767  # Excel's limit on characters in one cell
+
+
+def _xlsx_cell(ws, value: Any):
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    if not isinstance(value, str):
+        return value
+    text = ILLEGAL_CHARACTERS_RE.sub("", value)
+    if len(text) > _XLSX_MAX_CELL:
+        log.warning("xlsx cell truncated from %d characters", len(text))
+        text = text[:_XLSX_MAX_CELL]
+    cell = WriteOnlyCell(ws, value=text)
+    cell.data_type = "s"  # never a formula, whatever the text starts with
+    return cell
+
+
+def write_xlsx(path: Path, rows_by_table: dict[str, list[dict]]) -> Path:
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    for name, table in TABLES.items():
+        ws = wb.create_sheet(title=name)
+        ws.freeze_panes = "A2"
+        ws.append(table.column_names)
+        for row in rows_by_table.get(name, []):
+            ws.append([_xlsx_cell(ws, row[c]) for c in table.column_names])
+    with atomic_path(path) as tmp:
+        wb.save(tmp)
+    return path
+
+
+def write_tables(
+    out_dir: str | os.PathLike, docs: Iterable[dict], excel_csv: bool = False
+) -> dict[str, Path]:
+    """Write every table as CSV and Parquet under ``<out>/tables/``, and ``<out>/minutes.xlsx``.
+
+    ``docs`` should be all documents currently in ``<out>/documents`` (see `iter_documents`):
+    the tables are rewritten whole. ``excel_csv`` adds a UTF-8 BOM so Excel reads the CSV as
+    UTF-8. CSV cells that a spreadsheet would run as a formula get a leading apostrophe; XLSX
+    cells are written as strings. Returns the paths written, by "<table>.csv" / "<table>.parquet"
+    / "xlsx".
+    """
+    out = Path(out_dir)
+    rows_by_table = collect_rows(docs)
+    written: dict[str, Path] = {}
+    for name, table in TABLES.items():
+        rows = rows_by_table[name]
+        written[f"{name}.csv"] = write_csv(
+            safe_child(out / TABLES_DIR, f"{name}.csv"), table, rows, bom=excel_csv
+        )
+        written[f"{name}.parquet"] = write_parquet(
+            safe_child(out / TABLES_DIR, f"{name}.parquet"), table, rows
+        )
+    written["xlsx"] = write_xlsx(safe_child(out, XLSX_NAME), rows_by_table)
+    log.info(
+        "tables written to %s: %s", out,
+        ", ".join(f"{n}={len(r)}" for n, r in rows_by_table.items()),
+    )
+    return written
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading back: the Python API
+
+_PANDAS_DTYPES = {"text": "object", "int": "Int64", "real": "float64"}
+
+
+def _frame_types(frame, table: Table):
+    for col in table.columns:
+        frame[col.name] = frame[col.name].astype(_PANDAS_DTYPES[col.type])
+        if col.type == "text":
+            frame[col.name] = frame[col.name].where(frame[col.name].notna(), None)
+    return frame
+
+
+def load_outputs(out_dir: str | os.PathLike) -> dict[str, "pandas.DataFrame"]:  # noqa: F821
+    """One pandas DataFrame per table, read from ``<out>/tables`` (Parquet; CSV if no Parquet).
+
+    Column order and types follow `pipeline.tables.TABLES`: text columns hold ``str`` or
+    ``None``, whole-number columns are nullable ``Int64``, ``target``/``achieved`` are floats.
+    Tables with no rows come back empty but with all their columns. CSV is the spreadsheet copy:
+    text that looked like a formula carries a leading apostrophe there, Parquet is exact.
+
+    Example::
+
+        >>> from pipeline.store import load_outputs
+        >>> t = load_outputs("outputs")                              # doctest: +SKIP
+        >>> late = t["decisions"].merge(t["meetings"], on="doc_id")  # doctest: +SKIP
+        >>> late[late.deadline < "2022-07-01"][["office", "text", "deadline"]]  # doctest: +SKIP
+    """
+    import pandas as pd
+
+    base = Path(out_dir) / TABLES_DIR
+    frames: dict[str, pd.DataFrame] = {}
+    for name, table in TABLES.items():
+        parquet, csv_path = base / f"{name}.parquet", base / f"{name}.csv"
+        if parquet.exists():
+            frame = pd.read_parquet(parquet)
+        elif csv_path.exists():
+            frame = pd.read_csv(
+                csv_path,
+                encoding="utf-8-sig",  # with or without BOM
+                dtype={c.name: "object" if c.type == "text" else "float64" for c in table.columns},
+                keep_default_na=False,
+                na_values={c.name: [""] for c in table.columns},
+            )
+        else:
+            raise FileNotFoundError(f"no {name}.parquet or {name}.csv in {base}")
+        missing = [c for c in table.column_names if c not in frame.columns]
+        if missing:
+            raise ValueError(f"{name}: columns missing from stored table: {missing}")
+        frames[name] = _frame_types(frame[table.column_names].copy(), table)
+    return frames
