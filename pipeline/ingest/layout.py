@@ -1,0 +1,223 @@
+"""Reading order from geometry, shared by the PDF text layer and OCR.
+
+Input: words with boxes (top-left origin, y grows downwards) and ruling segments.
+Output: `Block`s in reading order: table rows (cells from the ruling grid) and lines of the
+text outside tables, top to bottom. Words on one line separated by a wide gutter (two signature
+blocks side by side, a key/value layout) become a row block instead of one run-on line.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from statistics import median
+
+from pipeline.model import Block
+
+log = logging.getLogger(__name__)
+
+SNAP = 3.0  # rulings closer than this (points / pixels scaled) are the same line
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    conf: float | None = None
+    line: tuple | None = None  # OCR engine's own (block, paragraph, line) id, when known
+
+    @property
+    def cx(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def cy(self) -> float:
+        return (self.y0 + self.y1) / 2
+
+    @property
+    def height(self) -> float:
+        return self.y1 - self.y0
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A horizontal (y0 == y1 after snapping) or vertical ruling segment."""
+
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+    @property
+    def horizontal(self) -> bool:
+        return (self.x1 - self.x0) >= (self.y1 - self.y0)
+
+
+@dataclass
+class Table:
+    ys: list[float]  # row boundaries, top to bottom
+    verticals: list[Rule]
+    x0: float
+    x1: float
+    tol: float = SNAP
+
+    @property
+    def y0(self) -> float:
+        return self.ys[0]
+
+    @property
+    def y1(self) -> float:
+        return self.ys[-1]
+
+    def contains(self, w: Word) -> bool:
+        return self.x0 - 1 <= w.cx <= self.x1 + 1 and self.y0 - 1 <= w.cy <= self.y1 + 1
+
+    def columns(self, top: float, bottom: float) -> list[float]:
+        """x positions of the vertical rulings that cross the band [top, bottom] (merged cells)."""
+        mid = (top + bottom) / 2
+        xs = sorted(v.x0 for v in self.verticals if v.y0 - self.tol <= mid <= v.y1 + self.tol)
+        return _dedupe(xs, self.tol)
+
+
+def _dedupe(values: list[float], tol: float) -> list[float]:
+    out: list[float] = []
+    for v in sorted(values):
+        if not out or v - out[-1] > tol:
+            out.append(v)
+    return out
+
+
+def rules_from_boxes(boxes: list[tuple[float, float, float, float]], thin: float) -> list[Rule]:
+    """Thin boxes (x0, y0, x1, y1) -> centre-line rulings; `thin` is the max stroke width."""
+    rules = []
+    for x0, y0, x1, y1 in boxes:
+        w, h = x1 - x0, y1 - y0
+        if h <= thin and w > 2 * thin:
+            y = (y0 + y1) / 2
+            rules.append(Rule(x0, y, x1, y))
+        elif w <= thin and h > 2 * thin:
+            x = (x0 + x1) / 2
+            rules.append(Rule(x, y0, x, y1))
+    return rules
+
+
+def _touches(a: Rule, b: Rule, tol: float) -> bool:
+    return a.x0 - tol <= b.x1 and b.x0 - tol <= a.x1 and a.y0 - tol <= b.y1 and b.y0 - tol <= a.y1
+
+
+def find_tables(rules: list[Rule], tol: float = SNAP) -> list[Table]:
+    """Group touching rulings into tables; keep groups with >= 2 horizontals and >= 2 verticals."""
+    groups: list[list[Rule]] = []
+    for r in rules:
+        hits = [g for g in groups if any(_touches(r, o, tol) for o in g)]
+        merged = [r] + [o for g in hits for o in g]
+        groups = [g for g in groups if g not in hits] + [merged]
+    tables = []
+    for g in groups:
+        hs = [r for r in g if r.horizontal]
+        vs = [r for r in g if not r.horizontal]
+        ys = _dedupe([h.y0 for h in hs], tol)
+        if len(ys) < 2 or len(_dedupe([v.x0 for v in vs], tol)) < 2:
+            continue
+        tables.append(Table(ys=ys, verticals=vs, x0=min(r.x0 for r in g),
+                            x1=max(r.x1 for r in g), tol=tol))
+    return sorted(tables, key=lambda t: t.y0)
+
+
+def group_lines(words: list[Word]) -> list[list[Word]]:
+    """Words -> lines (each sorted left to right), top to bottom, by vertical overlap.
+
+    Words that carry an OCR line id are grouped by it instead (robust to slight skew).
+    """
+    if words and all(w.line is not None for w in words):
+        by_id: dict[tuple, list[Word]] = {}
+        for w in words:
+            by_id.setdefault(w.line, []).append(w)
+        ordered = sorted(by_id.values(), key=lambda ws: min(w.y0 for w in ws))
+        return [sorted(ws, key=lambda w: w.x0) for ws in ordered]
+    lines: list[list[Word]] = []
+    for w in sorted(words, key=lambda w: (w.cy, w.x0)):
+        if lines:
+            last = lines[-1]
+            top = min(o.y0 for o in last)
+            bottom = max(o.y1 for o in last)
+            overlap = min(bottom, w.y1) - max(top, w.y0)
+            if overlap > 0.5 * min(w.height, bottom - top):
+                last.append(w)
+                continue
+        lines.append([w])
+    return [sorted(line, key=lambda w: w.x0) for line in lines]
+
+
+def split_gutters(line: list[Word], gap: float) -> list[list[Word]]:
+    """Split a line where the horizontal gap between words exceeds `gap`."""
+    parts = [[line[0]]]
+    for prev, w in zip(line, line[1:]):
+        if w.x0 - prev.x1 > gap:
+            parts.append([w])
+        else:
+            parts[-1].append(w)
+    return parts
+
+
+def _join(words: list[Word]) -> str:
+    return " ".join(w.text for w in words)
+
+
+def _bbox(words: list[Word]) -> tuple[float, float, float, float]:
+    return (min(w.x0 for w in words), min(w.y0 for w in words),
+            max(w.x1 for w in words), max(w.y1 for w in words))
+
+
+def table_rows(table: Table, words: list[Word], page: int, index: int, backend: str,
+               scale: float = 1.0) -> list[Block]:
+    """One row block per band between consecutive horizontal rulings; empty bands dropped."""
+    blocks = []
+    for top, bottom in zip(table.ys, table.ys[1:]):
+        band = [w for w in words if top <= w.cy < bottom]
+        if not band:
+            continue
+        xs = table.columns(top, bottom)
+        if len(xs) < 2:
+            xs = [table.x0, table.x1]
+        cells = []
+        for left, right in zip(xs, xs[1:]):
+            inside = [w for w in band if left <= w.cx < right]
+            cells.append(" ".join(_join(ln) for ln in group_lines(inside)) if inside else "")
+        outside = [w for w in band if not xs[0] <= w.cx < xs[-1]]
+        if outside:  # text beyond the outer rulings: keep it, in its own cell
+            cells.append(" ".join(_join(ln) for ln in group_lines(outside)))
+        bb = _bbox(band)
+        blocks.append(Block.row(cells, page, table=index, backend=backend,
+                                bbox=tuple(v * scale for v in bb)))
+    return blocks
+
+
+def page_blocks(words: list[Word], rules: list[Rule], page: int, backend: str,
+                scale: float = 1.0, snap: float = SNAP) -> list[Block]:
+    """Reading-order blocks of one page. `scale` converts coordinates to points for bboxes;
+    `snap` is the tolerance for joining rulings, in the coordinates' unit."""
+    tables = find_tables(rules, snap)
+    items: list[tuple[float, list[Block]]] = []
+    rest = list(words)
+    for i, t in enumerate(tables):
+        inside = [w for w in rest if t.contains(w)]
+        if not inside:
+            continue
+        rest = [w for w in rest if not t.contains(w)]
+        items.append((t.y0, table_rows(t, inside, page, i, backend, scale)))
+    if rest:
+        med_h = median(w.height for w in rest)
+        gap = 3.0 * med_h
+        for line in group_lines(rest):
+            parts = split_gutters(line, gap)
+            bb = tuple(v * scale for v in _bbox(line))
+            if len(parts) == 1:
+                blk = Block(text=_join(line), page=page, bbox=bb, backend=backend)
+            else:
+                blk = Block.row([_join(p) for p in parts], page, bbox=bb, backend=backend)
+            items.append((min(w.y0 for w in line), [blk]))
+    items.sort(key=lambda it: it[0])
+    return [b for _, blks in items for b in blks]

@@ -1,0 +1,226 @@
+"""PDF: poppler's glyph-faithful text layer, geometry for reading order, OCR where it is needed.
+
+Text comes from ONE `pdftotext -bbox-layout` run per document (words with boxes); never from
+pdfminer/pdfplumber, which scramble Bangla vowel signs. Table grids come from the ruling lines
+pypdfium2 reports as path objects. Pages without text, or whose text scores badly on
+`quality.score_text`, are OCRed (unless ocr="never").
+"""
+from __future__ import annotations
+
+import logging
+import re
+import subprocess
+from dataclasses import dataclass
+
+from pipeline.ingest.layout import Rule, Word, page_blocks, rules_from_boxes
+from pipeline.model import CorruptFile, EncryptedFile, NoContent, Page
+
+log = logging.getLogger(__name__)
+
+PDFTOTEXT_TIMEOUT_S = 120
+PDFFONTS_TIMEOUT_S = 30
+EOF_WINDOW = 4096  # a complete PDF ends with %%EOF (trailing junk is allowed, a little)
+RULE_THIN = 3.0  # points: a path thinner than this is a ruling line
+BLANK_MAX_PATHS = 20  # fewer vector paths than this and no image: no glyphs drawn as outlines
+XHTML = "{http://www.w3.org/1999/xhtml}"
+BACKEND = "poppler"
+# pdffonts line: "ABCDEE+SutonnyMJ   TrueType   WinAnsi   yes yes no  12  0"
+PDFFONTS_NAME = re.compile(r"^(?:[A-Z]{6}\+)?(?P<name>\S+)")
+BANGLA = re.compile(r"[\u0980-\u09FF]")
+
+
+@dataclass
+class PdfPageText:
+    width: float
+    height: float
+    words: list[Word]
+
+
+def _open(path: str, name: str):
+    import pypdfium2 as pdfium
+
+    try:
+        return pdfium.PdfDocument(path)
+    except pdfium.PdfiumError as e:
+        msg = str(e).lower()
+        if "password" in msg or "security" in msg:
+            raise EncryptedFile(f"{name}: password-protected PDF") from e
+        raise CorruptFile(f"{name}: pdfium cannot open it: {e}") from e
+
+
+def check_complete(data: bytes, name: str) -> None:
+    if b"%%EOF" not in data[-EOF_WINDOW:]:
+        raise CorruptFile(f"{name}: no %%EOF trailer (truncated PDF)")
+
+
+def poppler_words(path: str, name: str) -> list[PdfPageText]:
+    """All pages' words with boxes (points, top-left origin) from one pdftotext run."""
+    from lxml import etree
+
+    try:
+        proc = subprocess.run(["pdftotext", "-bbox-layout", "-enc", "UTF-8", path, "-"],
+                              capture_output=True, timeout=PDFTOTEXT_TIMEOUT_S, check=False)
+    except subprocess.TimeoutExpired as e:
+        raise CorruptFile(f"{name}: pdftotext timed out") from e
+    if proc.returncode != 0:
+        raise CorruptFile(f"{name}: pdftotext failed: {proc.stderr.decode(errors='replace')[:200]}")
+    root = etree.fromstring(proc.stdout, etree.XMLParser(recover=True, huge_tree=True))
+    pages = []
+    for pg in root.iter(f"{XHTML}page"):
+        words = [
+            Word(w.text.strip(), float(w.get("xMin")), float(w.get("yMin")),
+                 float(w.get("xMax")), float(w.get("yMax")))
+            for w in pg.iter(f"{XHTML}word") if w.text and w.text.strip()
+        ]
+        pages.append(PdfPageText(float(pg.get("width")), float(pg.get("height")), words))
+    return pages
+
+
+def page_rules(page, height: float) -> list[Rule]:
+    """Ruling lines of a pypdfium2 page: thin path objects, and the edges of stroked rectangles."""
+    import pypdfium2.raw as c
+
+    boxes = []
+    for obj in page.get_objects(filter=[c.FPDF_PAGEOBJ_PATH], max_depth=2):
+        left, bottom, right, top = obj.get_bounds()
+        box = (left, height - top, right, height - bottom)
+        if right - left <= RULE_THIN or top - bottom <= RULE_THIN:
+            boxes.append(box)
+        elif c.FPDFPath_CountSegments(obj.raw) <= 5 and _stroked(obj):
+            x0, y0, x1, y1 = box
+            boxes += [(x0, y0, x1, y0), (x0, y1, x1, y1), (x0, y0, x0, y1), (x1, y0, x1, y1)]
+    return rules_from_boxes(boxes, RULE_THIN)
+
+
+def _stroked(obj) -> bool:
+    import ctypes
+
+    import pypdfium2.raw as c
+
+    fill, stroke = ctypes.c_int(), ctypes.c_int()
+    ok = c.FPDFPath_GetDrawMode(obj.raw, ctypes.byref(fill), ctypes.byref(stroke))
+    return bool(ok and stroke.value)
+
+
+def has_images(pdf) -> bool:
+    import pypdfium2.raw as c
+
+    return any(True for page in pdf
+               for _ in page.get_objects(filter=[c.FPDF_PAGEOBJ_IMAGE], max_depth=2))
+
+
+def _blank(page) -> bool:
+    """No images and next to no vector paths: nothing OCR could read."""
+    import pypdfium2.raw as c
+
+    paths = 0
+    for obj in page.get_objects(max_depth=2):
+        if obj.type == c.FPDF_PAGEOBJ_IMAGE:
+            return False
+        if obj.type == c.FPDF_PAGEOBJ_PATH:
+            paths += 1
+            if paths > BLANK_MAX_PATHS:
+                return False
+    return True
+
+
+def bijoy_fonts(path: str) -> bool:
+    """True if `pdffonts` lists a Bijoy-encoded font (SutonnyMJ etc.)."""
+    from pipeline import legacy
+
+    try:
+        proc = subprocess.run(["pdffonts", path], capture_output=True, timeout=PDFFONTS_TIMEOUT_S,
+                              check=False)
+    except subprocess.TimeoutExpired:
+        return False
+    for line in proc.stdout.decode(errors="replace").splitlines()[2:]:
+        m = PDFFONTS_NAME.match(line)
+        if m and legacy.is_bijoy_font(m.group("name")):
+            return True
+    return False
+
+
+def _convert_blocks(blocks, convert) -> None:
+    for b in blocks:
+        if b.cells is not None:
+            b.cells = [convert(c) for c in b.cells]
+            b.text = "\t".join(b.cells)
+        else:
+            b.text = convert(b.text)
+
+
+def join_split_rows(pages: list[Page]) -> None:
+    """Re-join a table row that a page break split in two.
+
+    A page that starts with a table row whose first cell is empty (the serial-number column
+    is only printed on the row's first part), following a page that ended with a row of the same
+    width, is the rest of that row: its cells are appended to it.
+    """
+    for prev, page in zip(pages, pages[1:]):
+        if not prev.blocks or not page.blocks:
+            continue
+        last, first = prev.blocks[-1], page.blocks[0]
+        if (last.cells is not None and first.cells is not None
+                and len(last.cells) == len(first.cells) > 1 and not first.cells[0].strip()):
+            last.cells = [" ".join(x for x in (a, b) if x.strip())
+                          for a, b in zip(last.cells, first.cells)]
+            last.text = "\t".join(last.cells)
+            page.blocks.pop(0)
+            prev.warnings.append("last table row continues on the next page; joined")
+
+
+def ingest_pdf(path: str, data: bytes, name: str, ocr: str = "auto",
+               dpi: int = 300) -> tuple[list[Page], dict]:
+    from pipeline import legacy, quality
+    from pipeline.ingest import ocr as ocr_mod
+
+    check_complete(data, name)
+    pdf = _open(path, name)
+    try:
+        n = len(pdf)
+        if n == 0:
+            raise NoContent(f"{name}: PDF has no pages")
+        texts = poppler_words(path, name) if ocr != "always" else []
+        all_text = " ".join(w.text for t in texts for w in t.words)
+        bijoy = False
+        if all_text.strip() and not BANGLA.search(all_text):
+            bijoy = legacy.looks_like_bijoy(all_text) or bijoy_fonts(path)
+        if not all_text.strip() and ocr == "never" and not has_images(pdf):
+            raise NoContent(f"{name}: no text layer and no images")
+        pages: list[Page] = []
+        for i in range(n):
+            page = pdf[i]
+            width, height = page.get_size()
+            text = texts[i] if i < len(texts) else None
+            blocks = []
+            if text is not None and text.words:
+                blocks = page_blocks(text.words, page_rules(page, height), i + 1, BACKEND)
+                if bijoy:
+                    _convert_blocks(blocks, legacy.bijoy_to_unicode)
+            pg = Page(number=i + 1, blocks=blocks,
+                      text_source="legacy-converted" if bijoy else "text-layer")
+            page_text = pg.text()
+            if page_text.strip():
+                q = quality.score_text(page_text)
+                pg.quality = q.score
+                acceptable = quality.is_acceptable(q)
+            else:
+                acceptable = False
+            if not blocks and _blank(page):
+                pg.warnings.append("blank page")
+            elif ocr == "always" or (ocr != "never" and not acceptable):
+                ocr_page = ocr_mod.ocr_pdf_page(page, i + 1, dpi=dpi)
+                if ocr_page.blocks or not blocks:
+                    if blocks and not acceptable:
+                        ocr_page.warnings.append("text layer rejected by quality check; OCRed")
+                    pg = ocr_page
+            elif not blocks:
+                pg.warnings.append("page has no text layer (OCR disabled)")
+            pages.append(pg)
+        join_split_rows(pages)
+        if not any(p.blocks for p in pages):
+            if not has_images(pdf):
+                raise NoContent(f"{name}: no text and no images")
+        return pages, {"page_count": n, "bijoy_fonts": bijoy}
+    finally:
+        pdf.close()
