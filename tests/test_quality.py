@@ -1,0 +1,82 @@
+"""pipeline.quality: seeds score high; broken text layers score low."""
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from pipeline.quality import ACCEPTABLE_SCORE, Quality, common_words, is_acceptable, score_text
+
+SEEDS = Path(__file__).resolve().parents[1] / "corpus" / "seeds"
+
+# A paragraph of seed 000 as a text layer with visual-order vowel signs would give it.
+VISUAL = (
+    "সভায় িবস্তািরত আেলাচনান্তে িনেম্নাক্ত িসদ্ধান্তসমূহ গৃহীত হয়: মাঠ পর্যােয় চলমান উদ্ভাবনী "
+    "উেদ্যাগগুিল মিনটিরং কিমিটর সদস্যেদর মাধ্যেম মিনটিরং করেত হেব।"
+)
+
+
+@pytest.mark.parametrize("path", sorted(SEEDS.glob("*.txt")), ids=lambda p: p.name[:3])
+def test_seeds_score_high(path):
+    q = score_text(path.read_text(encoding="utf-8"))
+    assert q.score > 0.9, q.reasons
+    assert is_acceptable(q)
+    assert q.bangla_chars > 1000
+
+
+def test_seed_paragraph_and_signature_block_score_high():
+    assert score_text("উপস্থিত সদস্যদের স্বাগত জানিয়ে সভাপতি সভার কাজ শুরু করেন।").score > 0.9
+    assert score_text("ফরিদা পারভীন\nমহাপরিচালক").score > 0.9
+
+
+def test_visual_order_vowels_score_low():
+    q = score_text(VISUAL)
+    assert q.score < ACCEPTABLE_SCORE and not is_acceptable(q)
+    assert any("orphan" in r for r in q.reasons)
+    assert score_text("িসদ্ধান্ত").score < ACCEPTABLE_SCORE
+
+
+def test_cid_soup_scores_low():
+    q = score_text("(cid:12)(cid:7)(cid:88) (cid:3)(cid:45)(cid:12) (cid:9) সভা (cid:12)(cid:70)")
+    assert q.score < 0.2
+    assert any("cid" in r for r in q.reasons)
+
+
+def test_private_use_glyphs_score_low():
+    q = score_text("সভার \ue01a\ue0b2\ue0c4 কার্যবিবরণী \ue01a\ue011 \ufffd\ufffd")
+    assert q.score < ACCEPTABLE_SCORE
+    assert any("private-use" in r for r in q.reasons)
+
+
+@pytest.mark.parametrize(
+    "bijoy",
+    [
+        "Avgvi †mvbvi evsjv, Avwg †Zvgvq fvjevwm|",
+        "mfvq we¯ÍvwiZ Av‡jvPbv‡šÍ wbgœwjwLZ wm×všÍmg~n M„nxZ nq:",
+        "Avgvi mvbvi evsjv Avwg Zvgvq fvjevwm",
+    ],
+)
+def test_bijoy_ascii_scores_low(bijoy):
+    q = score_text(bijoy)
+    assert q.score < 0.2
+    assert any("Bijoy" in r for r in q.reasons)
+
+
+def test_english_words_in_bangla_text_are_not_bijoy():
+    q = score_text("স্থান\tZoom Online Platform\nসভার তারিখ ১৬ মে ২০২২\nসভার সময় বেলা ১১.৩০ টা")
+    assert q.score > 0.9, q.reasons
+
+
+@pytest.mark.parametrize("text", ["", "   \n\t\f"])
+def test_empty_scores_zero(text):
+    q = score_text(text)
+    assert q == Quality(0.0, ["empty"], 0)
+    assert not is_acceptable(q)
+
+
+def test_common_words_are_general():
+    words = common_words()
+    assert 300 <= len(words) <= 1000
+    for w in ("সভা", "সভায়", "সভাপতি", "সিদ্ধান্ত", "করা", "হয়", "হবে", "এবং", "ও", "জন্য", "বিষয়ে", "করতে", "তারিখ"):
+        assert unicodedata.normalize("NFC", w) in words, w
