@@ -190,3 +190,13 @@ def test_parse_deadline(line, meeting, deadline):
 ])
 def test_parse_deadline_none(line, meeting):
     assert parse_deadline(line, meeting) is None
+
+
+def test_either_nukta_form_in_text():
+    # converters from legacy fonts emit য় as one code point (U+09DF); NFC text has য + ়
+    precomposed = "৫ জানু\u09dfারী ২০২৩ খ্রিঃ"
+    decomposed = "৫ জানু\u09af\u09bcারী ২০২৩ খ্রিঃ"
+    for line in (precomposed, decomposed):
+        m = _one(line)
+        assert (m.date, m.end) == (date(2023, 1, 5), len(line))
+    assert parse_time("সন্ধ্যা\u09df ৬.৩০ টা") == "18:30"
