@@ -1,0 +1,169 @@
+"""Agenda items: numbered headings, agenda lists, the agenda column of tables, department sections."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex as re
+
+from .dates import to_ascii_digits
+from .nlp import offices
+from .segment import Line, cue_pattern, has_cue, split_marker
+
+# AGENDA_NUMBERED: "১ নং আলোচ্য বিষয়: …", "আলোচ্য বিষয়-২: …", "আলোচ্যসূচি ৩: …"
+AGENDA_NO_BEFORE = re.compile(r"^(?P<n>[০-৯0-9]{1,2})\s*(?:নং|নম্বর)\s+")
+AGENDA_NO_AFTER = re.compile(r"^\s*[-–]?\s*(?P<n>[০-৯0-9]{1,2})(?![০-৯0-9.])")
+SEP = re.compile(r"^[\s:ঃ\-–—.]*")
+# SECTION_HEAD: "০১। উপজেলা কৃষি অফিসঃ" — a numbered short line ending in a colon that names an office
+SECTION_END = re.compile(r"[:ঃ]\s*$")
+
+
+@dataclass
+class AgendaItem:
+    number: str
+    title: str
+    line: int
+    office: str | None = None  # the office the item is about, when it names one
+
+
+def _num(label: str) -> str | None:
+    s = to_ascii_digits(label).split(".")[0]
+    return str(int(s)) if s.isdigit() else None
+
+
+def heading(ln: Line) -> AgendaItem | None:
+    """'১.০ আলোচ্য বিষয়: ২০২১-২০২২ অর্থবছরের …' -> AgendaItem('1', '২০২১-২০২২ অর্থবছরের …')."""
+    if ln.cells:
+        return None
+    text = ln.text
+    number = None
+    mk = split_marker(text)
+    if mk:
+        number, text = _num(mk.label), mk.rest
+    m = AGENDA_NO_BEFORE.match(text)
+    if m:
+        number, text = _num(m.group("n")), text[m.end():]
+    c = cue_pattern("agenda").match(text)
+    if not c:
+        return None
+    rest = text[c.end():]
+    m = AGENDA_NO_AFTER.match(rest)
+    if m and number is None:
+        number, rest = _num(m.group("n")), rest[m.end():]
+    title = SEP.sub("", rest).strip()
+    if number is None or len(title) < 2:
+        return None
+    return AgendaItem(number, title, ln.idx)
+
+
+def section_head(ln: Line) -> AgendaItem | None:
+    """'০১। উপজেলা কৃষি অফিসঃ' -> AgendaItem('1', 'উপজেলা কৃষি অফিস')."""
+    if ln.cells:
+        return None
+    mk = split_marker(ln.text)
+    if not mk or mk.kind not in ("danda", "close", "paren") or not SECTION_END.search(mk.rest):
+        return None
+    title = SECTION_END.sub("", mk.rest).strip()
+    if len(title.split()) > 7 or has_cue(title, "decision") or has_cue(title, "agenda"):
+        return None
+    offs = offices(title)
+    n = _num(mk.label)
+    if not offs or n is None:
+        return None
+    return AgendaItem(n, title, ln.idx, offs[0].text)
+
+
+def _column(cells: list[str], group: str) -> int | None:
+    for i, c in enumerate(cells):
+        if cue_pattern(group).match(c.strip()) and len(c.split()) <= 4:
+            return i
+    return None
+
+
+def table_items(lines: list[Line]) -> list[AgendaItem]:
+    """Rows of a table whose header has an agenda column ("ক্রম | আলোচ্যসূচি | আলোচনা | সিদ্ধান্ত")."""
+    items: list[AgendaItem] = []
+    i = 0
+    while i < len(lines):
+        ln = lines[i]
+        col = _column(ln.cells, "agenda") if ln.cells else None
+        if col is None:
+            i += 1
+            continue
+        serial = _column(ln.cells, "serial")
+        order = 0
+        for row in table_rows(lines, i):
+            order += 1
+            if col >= len(row.cells):
+                continue
+            n = None
+            if serial is not None and serial < len(row.cells):
+                m = re.match(r"\s*\(?([০-৯0-9]{1,3})", row.cells[serial])
+                n = _num(m.group(1)) if m else None
+                if n is not None and int(n) != order:
+                    n = None  # OCR-damaged serials ('21' for '১।') break the sequence; the row order holds
+            title = row.cells[col].strip()
+            if title:
+                offs = offices(title)
+                items.append(AgendaItem(n or str(order), title, row.idx, offs[0].text if offs else None))
+        i += 1
+    return items
+
+
+def table_rows(lines: list[Line], header_idx: int) -> list[Line]:
+    """The rows under a table header: rows with cells, across blank lines, until other text."""
+    width = len(lines[header_idx].cells or [])
+    rows = []
+    for ln in lines[header_idx + 1:]:
+        if ln.blank:
+            continue
+        if not ln.cells:
+            break
+        if len(ln.cells) < max(2, width - 2):
+            break
+        rows.append(ln)
+    return rows
+
+
+def list_items(lines: list[Line]) -> list[AgendaItem]:
+    """'আলোচ্যসূচি:' on its own, then '১. …', '২. …' lines."""
+    items: list[AgendaItem] = []
+    for ln in lines:
+        if ln.cells or not cue_pattern("agenda").match(ln.text):
+            continue
+        rest = SEP.sub("", cue_pattern("agenda").sub("", ln.text, count=1)).strip()
+        if rest:
+            continue
+        for nxt in lines[ln.idx + 1: ln.idx + 30]:
+            if nxt.blank:
+                if items:
+                    break
+                continue
+            mk = split_marker(nxt.text)
+            if not mk or mk.kind == "section" or _num(mk.label) is None:
+                break
+            items.append(AgendaItem(_num(mk.label), mk.rest.strip(), nxt.idx))
+        if items:
+            break
+    return items
+
+
+def extract_agenda(lines: list[Line]) -> list[AgendaItem]:
+    heads = [a for ln in lines if (a := heading(ln))]
+    if heads:
+        return _dedupe(heads)
+    listed = list_items(lines)
+    if listed:
+        return listed
+    tabled = table_items(lines)
+    if tabled:
+        return tabled
+    return _dedupe([a for ln in lines if (a := section_head(ln))])
+
+
+def _dedupe(items: list[AgendaItem]) -> list[AgendaItem]:
+    seen, out = set(), []
+    for a in items:
+        if a.number not in seen:
+            seen.add(a.number)
+            out.append(a)
+    return out

@@ -1,0 +1,82 @@
+"""Document -> the SCHEMA.md record (fields only; `doc_id` and `source` are added by the pipeline).
+
+Where each field comes from, in one hop:
+  title, office, chair, meeting_date/time, venue -> header.py     memo -> memo.py
+  agenda_items -> agenda.py    decisions -> decisions.py    followups -> followups.py
+  distribution -> distribution.py    signatories -> signatories.py    indicators -> indicators.py
+  doc_type -> doctype.py    warnings -> validate.py (+ memo date cross-check)
+"""
+from __future__ import annotations
+
+import logging
+
+from pipeline.model import Document
+
+from .agenda import extract_agenda
+from .decisions import extract_decisions, is_formula
+from .distribution import extract_distribution
+from .doctype import classify
+from .followups import extract_followups
+from .header import extract_header
+from .indicators import extract_indicators
+from .memo import extract_memo
+from .segment import Line, lines_of
+from .signatories import extract_signatories
+from .validate import warnings_for
+
+log = logging.getLogger(__name__)
+
+
+def _signature_start(lines: list[Line], decision_lines: list[int]) -> int:
+    formula = [ln.idx for ln in lines if not ln.cells and is_formula(ln.text) and ln.idx > len(lines) // 3]
+    marks = decision_lines + formula
+    return (max(marks) + 1) if marks else len(lines) // 2
+
+
+def extract(doc: Document) -> dict:
+    lines = lines_of(doc)
+    h = extract_header(lines)
+    memo = extract_memo(lines)
+    doc_type = classify(lines, h.title)
+    mined = doc_type == "minutes"
+    agenda = extract_agenda(lines) if mined else []
+    followups = extract_followups(lines) if mined else []
+    fu_lines = {f.line for f in followups}
+    decisions = [d for d in extract_decisions(lines, agenda, h.meeting_date) if d.line not in fu_lines] \
+        if mined else []
+    signatories = extract_signatories(lines, _signature_start(lines, [d.line for d in decisions]))
+    chair = h.chair
+    if chair and not chair.name and chair.designation:
+        # the header gives only the post; the chair's signature block has the name
+        match = next((s for s in signatories if s.designation and
+                      (s.designation == chair.designation or s.designation.startswith(chair.designation))), None)
+        if match:
+            chair = type(chair)(match.name, chair.designation, chair.office)
+    rec = {
+        "doc_type": doc_type,
+        "title": h.title,
+        "office": h.office,
+        "chair": ({"name": chair.name, "designation": chair.designation, "office": chair.office}
+                  if chair else None),
+        "meeting_date": h.meeting_date,
+        "meeting_time": h.meeting_time,
+        "venue": h.venue,
+        "attendance": h.attendance,
+        "memo": {"number": memo.number, "date": memo.date, "date_bangla": memo.date_bangla},
+        "agenda_items": [{"number": a.number, "title": a.title} for a in agenda],
+        "decisions": [{
+            "agenda_number": d.agenda_number, "label": d.label, "text": d.text,
+            "responsible": d.responsible, "deadline": d.deadline,
+            "evidence": {"page": d.page, "line": d.line + 1, "quote": d.text}} for d in decisions],
+        "distribution": [{"seq": r.seq, "recipient": r.recipient, "designation": r.designation,
+                          "office": r.office} for r in extract_distribution(lines)],
+        "signatories": [{"name": s.name, "designation": s.designation} for s in signatories],
+        "followups": [{"decision": f.decision, "progress": f.progress, "status": f.status,
+                       "evidence": {"page": f.page, "line": f.line + 1}} for f in followups],
+        "indicators": [{"office": i.office, "activity_code": i.activity_code, "unit": i.unit,
+                        "target": i.target, "achieved": i.achieved,
+                        "evidence": {"page": i.page, "quote": i.quote}}
+                       for i in (extract_indicators(lines, h.office) if mined else [])],
+    }
+    rec["warnings"] = memo.warnings + warnings_for(rec)
+    return rec

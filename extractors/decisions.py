@@ -1,0 +1,226 @@
+"""Decisions: one object per decision, from decision tables, labelled lists, 'সিদ্ধান্তঃ' lines and prose."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import regex as re
+
+from .agenda import AgendaItem, _column, _num, heading, section_head, table_rows
+from .dates import parse_deadline
+from .nlp import offices
+from .people import EDGE_PUNCT
+from .segment import Line, cue_pattern, has_cue, sentences, split_marker
+
+
+@dataclass
+class Decision:
+    text: str
+    page: int
+    line: int
+    agenda_number: str | None = None
+    label: str | None = None
+    responsible: list[str] = field(default_factory=list)
+    deadline: str | None = None
+
+
+def is_formula(text: str) -> bool:
+    """Opening and closing formulas ('… ধন্যবাদ জানিয়ে সভার সমাপ্তি ঘোষণা করেন') are never decisions."""
+    return has_cue(text, "formulas")
+
+
+def _split(text: str) -> list[str]:
+    """A cell with five '… করতে হবে।' sentences is five decisions."""
+    return [s for s in sentences(text) if len(s.split()) >= 2]
+
+
+# RESP_AGENT: "সুরক্ষা সেবা বিভাগ ও আওতাধীন অধিদপ্তরসমূহকে … করতে হবে" -> "সুরক্ষা সেবা বিভাগ ও আওতাধীন অধিদপ্তরসমূহ"
+RESP_AGENT = re.compile(r"^(?P<who>(?:[\p{L}\p{M}/\-]+\s){0,7}[\p{L}\p{M}]+?)কে\s")
+# RESP_PLURAL: "… ফোকাল পয়েন্ট কর্মকর্তাগণ সময়ে সময়ে … অবহিত করবেন" -> "ফোকাল পয়েন্ট কর্মকর্তাগণ"
+RESP_PLURAL = re.compile(r"(?P<who>(?:[\p{L}\p{M}]+\s){0,2}[\p{L}\p{M}]+(?:গণ|বৃন্দ))(?=\s)")
+# RESP_TAIL: "… করতে হবে। (বাস্তবায়নে: উপজেলা কৃষি অফিসার)" / "দায়িত্ব: …"
+RESP_TAIL = re.compile(r"\(?\s*(?:বাস্তবায়নে|বাস্তবায়নকারী|দায়িত্বে|দায়িত্ব)\s*[:ঃ\-]\s*(?P<who>[^)]+)\)?\s*$")
+
+
+def responsible_in_text(text: str) -> list[str]:
+    m = RESP_TAIL.search(text)
+    if m:
+        return split_parties(m.group("who"))
+    m = RESP_AGENT.match(text)
+    if m and (offices(m.group("who")) or re.search(r"(গণ|সমূহ|বৃন্দ)$", m.group("who"))):
+        return [m.group("who").strip()]
+    if re.search(r"করবেন|করবে(?!\S)", text):
+        m = RESP_PLURAL.search(text)
+        if m:
+            words = m.group("who").split()
+            # keep only the noun phrase: drop leading verbs/objects ending in -ম/-ে ('কার্যক্রম')
+            while len(words) > 1 and not re.search(r"(গণ|বৃন্দ)$", words[0]) and len(words) > 3:
+                words.pop(0)
+            return [" ".join(words)]
+    return []
+
+
+def split_parties(text: str) -> list[str]:
+    parts = [EDGE_PUNCT.sub("", p).strip() for p in re.split(r"[,;/]|\s(?:ও|এবং)\s(?=\S+\s*(?:অফিসার|কর্মকর্তা|অধিদপ্তর|দপ্তর))", text)]
+    return [p for p in parts if p]
+
+
+def _decision_heading(text: str) -> tuple[bool, str]:
+    """'১.২ সিদ্ধান্ত:' -> (True, ''); 'সিদ্ধান্তঃ সকল দপ্তর …' -> (True, 'সকল দপ্তর …');
+    'সভায় বিস্তারিত আলোচনান্তে নিম্নোক্ত সিদ্ধান্তসমূহ গৃহিত হয়ঃ' -> (True, '')."""
+    t = text.strip()
+    mk = split_marker(t)
+    if mk and mk.kind == "section":
+        t = mk.rest
+    m = cue_pattern("decision").match(t)
+    if m:
+        rest = re.sub(r"^[\s:ঃ\-–—]*", "", t[m.end():])
+        if t[m.end():].lstrip().startswith((":", "ঃ", "-", "–")) or not rest:
+            return True, rest
+    if has_cue(t, "decision") and re.search(r"[:ঃ]\s*$", t) and len(t.split()) <= 16:
+        return True, ""
+    if has_cue(t, "decision") and re.search(r"(গৃহীত|গৃহিত|নেওয়া|নেয়া) হয়(েছে)?[।:ঃ]?\s*$", t) and len(t.split()) <= 16:
+        return True, ""
+    return False, ""
+
+
+def from_tables(lines: list[Line], meeting: str | None) -> list[Decision]:
+    out: list[Decision] = []
+    for ln in lines:
+        if not ln.cells:
+            continue
+        dcol = _column(ln.cells, "decision")
+        if dcol is None or has_cue(ln.text, "followup_header"):
+            continue
+        acol = _column(ln.cells, "agenda")
+        scol = _column(ln.cells, "serial")
+        rcol = _column(ln.cells, "responsible")
+        order = 0
+        for row in table_rows(lines, ln.idx):
+            order += 1
+            cells = row.cells
+            if dcol >= len(cells):
+                continue
+            number = None
+            if scol is not None and scol < len(cells):
+                m = re.match(r"\s*\(?([০-৯0-9]{1,3})", cells[scol])
+                number = _num(m.group(1)) if m else None
+                if number and int(number) != order:
+                    number = None  # '21' for '১।': trust the row order
+            number = number or str(order)
+            resp: list[str] = []
+            if rcol is not None and rcol < len(cells) and cells[rcol].strip():
+                resp = split_parties(cells[rcol])
+            elif acol is not None and acol < len(cells):
+                offs = offices(cells[acol])
+                if offs and offs[0].start < 5:
+                    resp = [offs[0].text]
+            for s in _split(cells[dcol]):
+                if is_formula(s):
+                    continue
+                d = Decision(s, row.page, row.idx, number, None, resp or responsible_in_text(s))
+                out.append(d)
+    return out
+
+
+def from_lists(lines: list[Line], agenda: list[AgendaItem]) -> list[Decision]:
+    """Decisions after a 'সিদ্ধান্ত:' heading: labelled items ((ক), ক), ১)) or plain sentences."""
+    out: list[Decision] = []
+    current_agenda: AgendaItem | None = None
+    by_line = {a.line: a for a in agenda}
+    mode = False
+    last: Decision | None = None
+    for ln in lines:
+        if ln.cells:
+            mode = False
+            continue
+        a = by_line.get(ln.idx) or heading(ln) or section_head(ln)
+        if a:
+            current_agenda, mode, last = a, False, None
+            continue
+        if ln.blank:
+            continue
+        is_head, rest = _decision_heading(ln.text)
+        if is_head:
+            mode, last = True, None
+            if rest:
+                mk = split_marker(rest)
+                if mk and mk.kind != "section":
+                    last = _new(out, mk.rest, ln, current_agenda, mk.label)
+                else:
+                    for s in _split(rest):
+                        last = _new(out, s, ln, current_agenda, None)
+                mode = True
+            continue
+        if not mode:
+            continue
+        mk = split_marker(ln.text)
+        if mk and mk.kind in ("paren", "close", "danda"):
+            if is_formula(mk.rest):
+                mode = False
+                continue
+            last = _new(out, mk.rest, ln, current_agenda, mk.label)
+        elif mk and mk.kind == "section":
+            mode = False
+        elif is_formula(ln.text):
+            mode = False
+        elif last is not None and not re.search(r"[।;]\s*$", last.text):
+            last.text = (last.text + " " + ln.text).strip()  # a wrapped item
+        elif last is None and len(ln.text.split()) >= 3:
+            for s in _split(ln.text):
+                last = _new(out, s, ln, current_agenda, None)
+        else:
+            mode = False
+    return out
+
+
+def _new(out: list[Decision], text: str, ln: Line, agenda: AgendaItem | None, label: str | None) -> Decision:
+    d = Decision(text.strip(), ln.page, ln.idx, agenda.number if agenda else None, label)
+    if agenda and agenda.office:
+        d.responsible = [agenda.office]
+    out.append(d)
+    return d
+
+
+# DECISION_PROSE: "সভায় সিদ্ধান্ত হয় যে, আগামী ৩০ জুনের মধ্যে … করতে হবে।" -> "আগামী ৩০ জুনের মধ্যে … করতে হবে।"
+def from_prose(lines: list[Line], agenda: list[AgendaItem]) -> list[Decision]:
+    cue = cue_pattern("decision_prose", anchored=False)
+    out: list[Decision] = []
+    current: AgendaItem | None = None
+    by_line = {a.line: a for a in agenda}
+    for ln in lines:
+        if ln.idx in by_line:
+            current = by_line[ln.idx]
+        if ln.cells or ln.blank:
+            continue
+        for s in sentences(ln.text):
+            m = cue.search(s)
+            if not m:
+                continue
+            text = re.sub(r"^[\s,:ঃ]*", "", s[m.end():])
+            if len(text.split()) >= 2 and not is_formula(text):
+                out.append(Decision(text, ln.page, ln.idx, current.number if current else None, None,
+                                    [current.office] if current and current.office else []))
+    return out
+
+
+def extract_decisions(lines: list[Line], agenda: list[AgendaItem], meeting: str | None) -> list[Decision]:
+    found = from_tables(lines, meeting) + from_lists(lines, agenda) + from_prose(lines, agenda)
+    seen, out = set(), []
+    for d in found:
+        d.text = d.text.strip()
+        key = (d.line, d.text)
+        if key in seen or not d.text:
+            continue
+        seen.add(key)
+        if not d.responsible:
+            d.responsible = responsible_in_text(d.text)
+        d.deadline = _deadline(d.text, meeting)
+        out.append(d)
+    return out
+
+
+def _deadline(text: str, meeting: str | None) -> str | None:
+    from datetime import date
+    m = date.fromisoformat(meeting) if meeting else None
+    d = parse_deadline(text, m)
+    return d.isoformat() if d else None

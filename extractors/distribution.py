@@ -1,0 +1,80 @@
+"""Distribution list (বিতরণ / অনুলিপি / সদয় জ্ঞাতার্থে …): numbered recipients, split into post and office."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex as re
+
+from .dates import to_ascii_digits
+from .people import EDGE_PUNCT, looks_like_name, split_person
+from .nlp import designations
+from .segment import Line, cue_pattern, has_cue, split_marker
+
+# BARE_NUMBER: an entry whose number lost its danda: "৩ উপপরিচালক, (সকল) সদর কার্যালয়, …"
+BARE_NUMBER = re.compile(r"^(?P<label>[০-৯0-9]{1,2})\s+(?P<rest>\S.*)$")
+
+
+@dataclass
+class Recipient:
+    seq: int
+    recipient: str
+    designation: str | None
+    office: str | None
+    page: int
+    line: int
+
+
+def _entry(text: str) -> tuple[int, str] | None:
+    mk = split_marker(text)
+    if mk and mk.kind in ("danda", "close", "paren") and mk.number is not None:
+        return mk.number, mk.rest
+    m = BARE_NUMBER.match(text.strip())
+    if m:
+        return int(to_ascii_digits(m.group("label"))), m.group("rest")
+    return None
+
+
+def _is_start(ln: Line) -> bool:
+    """'বিতরণ (জ্যেষ্ঠতার ক্রমানুসারে নয়) :', 'অনুলিপি (সদয় জ্ঞাতার্থে/কার্যার্থে):'."""
+    t = ln.text.strip()
+    return bool(cue_pattern("distribution").match(t)) and len(t.split()) <= 12 and not _entry(t)
+
+
+def extract_distribution(lines: list[Line]) -> list[Recipient]:
+    out: list[Recipient] = []
+    i = 0
+    while i < len(lines):
+        if lines[i].cells or not _is_start(lines[i]):
+            i += 1
+            continue
+        j = i + 1
+        last: Recipient | None = None
+        blank_run = 0
+        while j < len(lines):
+            ln = lines[j]
+            if ln.blank:
+                blank_run += 1
+                if blank_run >= 2 and last:
+                    break
+                j += 1
+                continue
+            e = _entry(ln.text)
+            if e and not (last is None and e[0] > 3):
+                seq, rest = e
+                last = Recipient(seq, EDGE_PUNCT.sub("", rest).strip(), None, None, ln.page, ln.idx)
+                out.append(last)
+            elif last and blank_run == 0 and not looks_like_name(ln.text) and not _is_start(ln) \
+                    and not designations(ln.text[:20]) and len(ln.text.split()) <= 12:
+                last.recipient = EDGE_PUNCT.sub("", last.recipient + " " + ln.text).strip()  # wrapped entry
+            elif _is_start(ln):
+                break
+            else:
+                if last or j - i > 3:
+                    break
+            blank_run = 0
+            j += 1
+        i = j
+    for r in out:
+        p = split_person(r.recipient)
+        r.designation, r.office = p.designation, p.office
+    return out

@@ -1,0 +1,89 @@
+"""The memo line (স্মারক নং) and its date, Gregorian and Bangla calendar."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import regex as re
+
+from .calendar import to_bangla
+from .dates import find_dates
+from .segment import Line, cue_pattern, has_cue, split_marker
+
+# MEMO_NUMBER: "৫৮.০০.০০০০.০১৮.৩১.০০৬.১৭.৯১", "৩২.০১.০০০০.০২১.১৮.০০১.২১-", "উনিঅ/ফুল/দিনাজ/২০১৯/২১৮",
+# "০৫.৪৪.৪৭০০.০০০.০৬.০০৩.২২-৫৬৭": at least three parts joined by . / or -
+MEMO_NUMBER = re.compile(
+    r"(?P<num>[\p{Bengali}A-Za-z0-9]+(?:\s?[./\-]\s?[\p{Bengali}A-Za-z0-9]+){2,})")
+# words after a number that show it is cited, not this document's memo: "… স্মারকের … তারিখের পত্র"
+CITED = re.compile(r"পত্র|মোতাবেক|অনুযায়ী|প্রেক্ষিতে|পরিপ্রেক্ষিতে|আলোকে|সূত্রে")
+
+
+@dataclass
+class Memo:
+    number: str | None = None
+    date: str | None = None
+    date_bangla: dict | None = None
+    line: int | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def _memo_line(ln: Line) -> str | None:
+    text = ln.text.replace("\t", " ").strip()
+    mk = split_marker(text)
+    if mk and mk.kind != "section":
+        text = mk.rest
+    m = cue_pattern("memo").match(text)
+    if not m or len(text.split()) > 14:
+        return None
+    rest = text[m.end():]
+    rest = re.sub(r"^[\s:ঃ\-–—.]*", "", rest)
+    n = MEMO_NUMBER.match(rest)
+    if not n:
+        return None
+    if CITED.search(rest[n.end():]):
+        return None
+    num = re.sub(r"[\s]", "", n.group("num"))
+    return re.sub(r"[./\-]+$", "", num)
+
+
+def extract_memo(lines: list[Line]) -> Memo:
+    memo = Memo()
+    for ln in lines:
+        if ln.blank:
+            continue
+        num = _memo_line(ln)
+        if num:
+            memo.number, memo.line = num, ln.idx
+            break
+    if memo.line is None:
+        return memo
+    greg = bangla = None
+    # the date is on the memo line after the number, or on the next few lines ("তারিখ: ২২ চৈত্র ১৪২৮" / "০৫ এপ্রিল ২০২২")
+    window = [lines[memo.line]] + [ln for ln in lines[memo.line + 1: memo.line + 7] if not ln.blank][:3]
+    for k, ln in enumerate(window):
+        if k > 0 and (has_cue(ln.text, "distribution") and not re.search(r"[০-৯0-9]{4}", ln.text)):
+            break
+        text = ln.text
+        if k == 0 and memo.number:
+            pos = text.find(memo.number[:6])
+            text = text[pos + len(memo.number):] if pos >= 0 else text
+        for d in find_dates(text):
+            if d.kind == "bangla" and bangla is None:
+                bangla = d
+            elif d.kind != "bangla" and greg is None:
+                greg = d
+        if greg and bangla:
+            break
+    if bangla:
+        b = bangla.bangla
+        memo.date_bangla = {"day": b.day, "month": b.month, "year": b.year}
+    if greg:
+        memo.date = greg.date.isoformat()
+        if bangla and bangla.date != greg.date:
+            gap = abs((greg.date - bangla.date).days)
+            memo.warnings.append(
+                f"memo date: Bangla and Gregorian dates disagree by {gap} day{'s' if gap != 1 else ''}"
+                f" ({bangla.date.isoformat()} vs {greg.date.isoformat()}; Bangla of the Gregorian date is "
+                f"{to_bangla(greg.date).day} {to_bangla(greg.date).month} {to_bangla(greg.date).year})")
+    elif bangla:
+        memo.date = bangla.date.isoformat()
+    return memo

@@ -1,0 +1,72 @@
+"""Split a person phrase into name, designation and office.
+
+"ড. তরুণ কান্তি শিকদার অতিরিক্ত সচিব" -> name "ড. তরুণ কান্তি শিকদার", designation "অতিরিক্ত সচিব";
+"মহাপরিচালক, মহিলা বিষয়ক অধিদপ্তর, ঢাকা।" -> name None, designation "মহাপরিচালক", office "মহিলা বিষয়ক অধিদপ্তর";
+"জনাব মোঃ রফিকুল ইসলাম, উপজেলা নির্বাহী অফিসার" -> name "মোঃ রফিকুল ইসলাম".
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex as re
+
+from .lexicon import lexicon
+from .nlp import designations, offices
+
+# EDGE_PUNCT: punctuation trimmed from the ends of a name or post: "মোঃ আবদুল কাদির," -> "মোঃ আবদুল কাদির"
+EDGE_PUNCT = re.compile(r"^[\s,;:ঃ।\-–()\[\]]+|[\s,;:।\-–\[\]]+$")
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str | None
+    designation: str | None
+    office: str | None
+
+
+def clean_name(text: str) -> str | None:
+    """Drop courtesy titles (জনাব, বাবু, আলহাজ্ব …), keep ড./মোঃ/এ্যাড. as printed."""
+    t = EDGE_PUNCT.sub("", text.strip())
+    t = re.sub(r"^\((.*)\)$", r"\1", t).strip()  # "(মোঃ আবদুল কাদির)" in a signature
+    drop = sorted(lexicon().honorifics_drop, key=len, reverse=True)
+    changed = True
+    while changed:
+        changed = False
+        for h in drop:
+            if t.startswith(h + " ") or t == h:
+                t = t[len(h):].strip()
+                changed = True
+    t = EDGE_PUNCT.sub("", t)
+    return t or None
+
+
+def looks_like_name(text: str) -> bool:
+    """A short line of letters: no digits, no sentence end, at most six words, not a post or office."""
+    t = text.strip()
+    if not t or re.search(r"[০-৯0-9@:।]", t) or len(t.split()) > 6 or len(t) < 4:
+        return False
+    if designations(t) or offices(t):
+        return False
+    return bool(re.search(r"\p{Bengali}|[A-Za-z]", t))
+
+
+def split_person(text: str) -> Person:
+    t = text.strip()
+    des = designations(t)
+    offs = [o for o in offices(t) if not des or o.start >= des[0].end]
+    if not des:
+        name = clean_name(t) if len(t.split()) <= 7 else None
+        return Person(name, None, offs[0].text if offs else None)
+    d0 = des[0]
+    name = clean_name(t[:d0.start]) if d0.start > 0 else None
+    # the post runs from the first designation to the first comma or office mention:
+    # "উপপরিচালক (ম্যাজি:) ও ইনোভেশন অফিসার"
+    end = len(t)
+    comma = re.search(r"[,;।]", t[d0.start:])
+    if comma:
+        end = d0.start + comma.start()
+    if offs and offs[0].start < end:
+        end = offs[0].start
+    designation = EDGE_PUNCT.sub("", t[d0.start:end]).strip() or d0.text
+    office = offs[0].text if offs else None
+    return Person(name, designation, office)

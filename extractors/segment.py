@@ -1,0 +1,234 @@
+"""Segmentation: a Document's blocks become numbered `Line`s, and lines are grouped into zones.
+
+Zones are found by cue words (extractors/data/cues.yaml) and layout, never by a document's wording:
+header (key: value lines before the body), body, decision/agenda tables, signature blocks, memo line
+and distribution list.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import regex as re
+
+from pipeline.model import Document
+
+from .dates import to_ascii_digits
+from .lexicon import lexicon
+
+
+@dataclass
+class Line:
+    idx: int
+    text: str
+    page: int
+    cells: list[str] | None = None
+
+    @property
+    def blank(self) -> bool:
+        return not self.text.strip()
+
+    @property
+    def words(self) -> int:
+        return len(self.text.split())
+
+
+# BULLET: a layout bullet before the real list marker, "- ১) মহিলা বিষয়ক …" -> "১) মহিলা বিষয়ক …"
+BULLET = re.compile(r"^\s*[-–•▪●◦∙·]\s+")
+
+
+def lines_of(doc: Document) -> list[Line]:
+    out: list[Line] = []
+    for b in doc.blocks():
+        if b.kind == "row" and b.cells is not None:
+            cells = [c.strip() for c in b.cells]
+            out.append(Line(len(out), "\t".join(cells), b.page, cells))
+            continue
+        for part in b.text.split("\n"):
+            text = BULLET.sub("", part).strip()
+            if "\t" in text:
+                cells = [c.strip() for c in text.split("\t")]
+                out.append(Line(len(out), "\t".join(cells), b.page, cells))
+            else:
+                out.append(Line(len(out), re.sub(r"[ \u00a0]+", " ", text), b.page))
+    return out
+
+
+# ---- list markers -------------------------------------------------------------------------------
+_NUM = r"[০-৯0-9]{1,3}"
+_LETTER = r"[ক-হ]"
+# MARKER_PAREN: "(ক) সুরক্ষা সেবা বিভাগ …", "(১) …"
+MARKER_PAREN = re.compile(rf"^\(\s*(?P<label>{_NUM}|{_LETTER})\s*\)\s*(?P<rest>.*)$")
+# MARKER_CLOSE: "গ) অন্যান্য ত্রৈমাসিকভিত্তিক …", "১) ব্যবস্থাপনা পরিচালক, জয়িতা ফাউন্ডেশন"
+MARKER_CLOSE = re.compile(rf"^(?P<label>{_NUM}|{_LETTER})\s*\)\s*(?P<rest>.*)$")
+# MARKER_DANDA: "১। পরিচালক, মহিলা বিষয়ক অধিদপ্তর, ঢাকা;", "০১। উপজেলা কৃষি অফিসঃ", "2. …"
+MARKER_DANDA = re.compile(rf"^(?P<label>{_NUM}|{_LETTER})\s*[।.:](?![০-৯0-9])\s*(?P<rest>.*)$")
+# MARKER_SECTION: "১.২ সিদ্ধান্ত:", "১.০ আলোচ্য বিষয়: …", "২.১ সুরক্ষা সেবা বিভাগ …"
+MARKER_SECTION = re.compile(rf"^(?P<label>{_NUM}(?:\.{_NUM})+)\.?\s+(?P<rest>.*)$")
+
+
+@dataclass(frozen=True)
+class Marker:
+    label: str  # as printed, without brackets: "ক", "১", "১.২"
+    kind: str  # paren | close | danda | section
+    rest: str
+
+    @property
+    def number(self) -> int | None:
+        head = to_ascii_digits(self.label).split(".")[0]
+        return int(head) if head.isdigit() else None
+
+
+def split_marker(text: str) -> Marker | None:
+    text = text.strip()
+    for kind, pat in (("section", MARKER_SECTION), ("paren", MARKER_PAREN),
+                      ("close", MARKER_CLOSE), ("danda", MARKER_DANDA)):
+        m = pat.match(text)
+        if m:
+            return Marker(m.group("label"), kind, m.group("rest").strip())
+    return None
+
+
+# ---- sentences ------------------------------------------------------------------------------------
+# SENTENCE_END: Bangla danda or ?/! ends a sentence: "… পাইলটিং করতে হবে। মাঠ পর্যায়ে …"
+SENTENCE_END = re.compile(r"(?<=[।?!])\s+|(?<=[।?!])(?=[^\s।])")
+
+
+def sentences(text: str) -> list[str]:
+    parts = [p.strip() for p in SENTENCE_END.split(text)]
+    return [p for p in parts if p and p not in ("।",)]
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str
+    line: Line  # the line the sentence starts on (page and provenance)
+
+
+def prose_sentences(lines: list[Line]) -> list[Sentence]:
+    """Running text (not table rows) rejoined across wrapped lines and split into sentences.
+
+    A PDF wraps "… ৪টি কর্মশালা" / "আয়োজনের বিপরীতে ৩টি …" over two lines; joined, the sentence is whole.
+    Lines that open with a list or section marker ("১.১ …", "(ক) …") start a new sentence.
+    """
+    out: list[Sentence] = []
+    buf: list[str] = []
+    start: Line | None = None
+
+    def flush():
+        nonlocal buf, start
+        if buf and start is not None:
+            for s in sentences(" ".join(buf)):
+                out.append(Sentence(s, start))
+        buf, start = [], None
+
+    for ln in lines:
+        if ln.cells or ln.blank:
+            flush()
+            continue
+        if split_marker(ln.text) or key_values(ln):
+            flush()
+        if start is None:
+            start = ln
+        # emit complete sentences as soon as a line ends one, so provenance stays close
+        buf.append(ln.text)
+        if re.search(r"[।?!]\s*$", ln.text):
+            flush()
+    flush()
+    return out
+
+
+# ---- cue words ------------------------------------------------------------------------------------
+@lru_cache(maxsize=None)
+def cue_pattern(group: str, sub: str | None = None, anchored: bool = True) -> re.Pattern:
+    cues = lexicon().cues[group]
+    words = cues[sub] if sub else cues
+    alt = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    lead = r"^\s*" if anchored else r"(?<![\p{L}\p{M}])"
+    return re.compile(rf"{lead}(?P<cue>{alt})(?![\p{{L}}\p{{M}}])", re.IGNORECASE)
+
+
+def has_cue(text: str, group: str, sub: str | None = None) -> bool:
+    return bool(cue_pattern(group, sub, anchored=False).search(text))
+
+
+# KEY_SEP: what stands between a header key and its value: "সভাপতি : …", "তারিখ ঃ …", "স্থান\t…", "স্মারক নং-…"
+KEY_SEP = r"[\s:ঃ\-–—]*"
+
+
+@dataclass
+class KeyValue:
+    key: str  # field: chair | date | time | venue | attendance | subject
+    value: str
+    line: Line
+    extra_lines: list[Line] = field(default_factory=list)
+
+
+@lru_cache(maxsize=1)
+def _key_regex() -> re.Pattern:
+    keys = lexicon().cues["header_keys"]
+    alts = []
+    for fld, words in keys.items():
+        for w in words:
+            alts.append((w, fld))
+    alts.sort(key=lambda a: len(a[0]), reverse=True)
+    alt = "|".join(re.escape(w) for w, _ in alts)
+    return re.compile(rf"(?P<key>{alt})(?![\p{{L}}\p{{M}}])", re.IGNORECASE)
+
+
+def _field_of(key: str) -> str:
+    for fld, words in lexicon().cues["header_keys"].items():
+        if key.lower() in (w.lower() for w in words):
+            return fld
+    return ""
+
+
+def key_values(line: Line) -> list[KeyValue]:
+    """Header keys in one line, several per line allowed.
+
+    "তারিখ : ০৭/০৬/২০২২। সময়: বিকাল : ৪.০০" -> date "০৭/০৬/২০২২।", time "বিকাল : ৪.০০";
+    "সভাপতি\tড. তরুণ কান্তি শিকদার অতিরিক্ত সচিব" -> chair "ড. তরুণ কান্তি শিকদার অতিরিক্ত সচিব".
+    """
+    text = line.text
+    m = _key_regex().match(text.strip())
+    if not m:
+        return []
+    found = []
+    pos = 0
+    stripped = text.strip()
+    starts = [m]
+    # further keys on the same line must follow a separator: "। সময়:" or a tab
+    for mm in _key_regex().finditer(stripped, m.end()):
+        before = stripped[:mm.start()].rstrip()
+        after = stripped[mm.end():mm.end() + 3]
+        if (before.endswith(("।", "\t", ";", ",")) or "\t" in stripped[mm.start() - 2:mm.start()]) \
+                and re.match(r"\s*[:ঃ\t]", after):
+            starts.append(mm)
+    for i, km in enumerate(starts):
+        end = starts[i + 1].start() if i + 1 < len(starts) else len(stripped)
+        value = stripped[km.end():end]
+        value = re.sub(rf"^{KEY_SEP}", "", value).strip()
+        found.append(KeyValue(_field_of(km.group("key")), value, line))
+        pos = end
+    return found
+
+
+def header_zone(lines: list[Line]) -> list[Line]:
+    """Lines before the body: stops at the first long prose line that is not a key line."""
+    out = []
+    for ln in lines:
+        if not ln.blank and not ln.cells and ln.words >= 14 and not key_values(ln):
+            break
+        out.append(ln)
+        if len(out) > 60:
+            break
+    return out
+
+
+def next_nonblank(lines: list[Line], i: int, limit: int = 3) -> Line | None:
+    j = i + 1
+    while j < len(lines) and j <= i + limit:
+        if not lines[j].blank:
+            return lines[j]
+        j += 1
+    return None

@@ -1,0 +1,97 @@
+"""Signature blocks: a name line over a designation line (possibly two blocks side by side)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex as re
+
+from .nlp import designations
+from .people import EDGE_PUNCT, clean_name, looks_like_name
+from .segment import Line, has_cue, next_nonblank
+
+# SIGNED: "স্বাক্ষরিত/-" stands where a scanned signature was; the name follows it
+SIGNED = re.compile(r"^\(?\s*(স্বাক্ষরিত|স্বাঃ|স্বা)\s*/?-?\)?\s*")
+
+
+@dataclass
+class Signatory:
+    name: str
+    designation: str | None
+    page: int
+    line: int
+
+
+def _designation_line(text: str) -> str | None:
+    """'অতিরিক্ত সচিব', 'উপপরিচালক (ম্যাজি:)' — a short line that starts with a post."""
+    t = text.strip()
+    ds = designations(t)
+    if not ds or ds[0].start > 2 or len(t.split()) > 8:
+        return None
+    return EDGE_PUNCT.sub("", re.split(r"[,।]", t)[0]).strip()
+
+
+def _name_then_post(text: str) -> tuple[str, str] | None:
+    """'ড. মহিউদ্দীন আহমে অতিরিক্ত সচিব' -> ('ড. মহিউদ্দীন আহমে', 'অতিরিক্ত সচিব')."""
+    ds = designations(text)
+    if not ds or ds[0].start == 0 or len(text.split()) > 9:
+        return None
+    name = clean_name(text[:ds[0].start])
+    if not name or not looks_like_name(name):
+        return None
+    return name, EDGE_PUNCT.sub("", re.split(r"[,।]", text[ds[0].start:])[0]).strip()
+
+
+def extract_signatories(lines: list[Line], start: int = 0) -> list[Signatory]:
+    out: list[Signatory] = []
+    i = start
+    while i < len(lines):
+        ln = lines[i]
+        if ln.blank:
+            i += 1
+            continue
+        if ln.cells and len(ln.cells) >= 2:  # two blocks side by side: names row, posts row
+            nxt = next_nonblank(lines, i, 1)
+            if nxt and nxt.cells and len(nxt.cells) == len(ln.cells) and \
+                    all(looks_like_name(SIGNED.sub("", c)) for c in ln.cells if c) and \
+                    all(_designation_line(c) for c in nxt.cells if c):
+                for c, d in zip(ln.cells, nxt.cells):
+                    if c:
+                        out.append(Signatory(clean_name(SIGNED.sub("", c)), _designation_line(d), ln.page, ln.idx))
+                i = nxt.idx + 1
+                continue
+        text = SIGNED.sub("", ln.text.strip())
+        if looks_like_name(text) and not has_cue(text, "distribution"):
+            nxt = next_nonblank(lines, i, 2)
+            if nxt and not nxt.cells:
+                post = _designation_line(nxt.text)
+                pair = None if post else _name_then_post(nxt.text)
+                if post or pair:
+                    designation = post or pair[1]
+                    k = nxt.idx
+                    # "উপপরিচালক (ম্যাজি:)" / "ও" / "ইনোভেশন অফিসার" -> one post
+                    after = next_nonblank(lines, k, 2)
+                    if after and after.text.strip() == "ও":
+                        more = next_nonblank(lines, after.idx, 2)
+                        if more and _designation_line(more.text):
+                            designation = f"{designation} ও {_designation_line(more.text)}"
+                            k = more.idx
+                    out.append(Signatory(clean_name(text), designation, ln.page, ln.idx))
+                    i = k + 1
+                    continue
+        pair = _name_then_post(text)
+        if pair and not ln.cells:
+            out.append(Signatory(pair[0], pair[1], ln.page, ln.idx))
+        i += 1
+    # the same person signing twice (a broken repeated line) counts once
+    seen, uniq = [], []
+    for s in out:
+        if any(_close(s.name, t) for t in seen):
+            continue
+        seen.append(s.name)
+        uniq.append(s)
+    return uniq
+
+
+def _close(a: str, b: str) -> bool:
+    from difflib import SequenceMatcher
+    return SequenceMatcher(None, a, b).ratio() >= 0.85

@@ -1,0 +1,121 @@
+"""`minutes` command line: run | text | eval | search."""
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from pipeline.run import RunOptions, run as run_batch
+
+
+class _Group(click.Group):
+    def main(self, *args, **kwargs):
+        # usage errors exit 2 (click's default); failures inside a run exit 1
+        return super().main(*args, **kwargs)
+
+
+@click.group(cls=_Group)
+@click.option("-v", "--verbose", count=True, help="More logging (-v info, -vv debug).")
+def main(verbose: int) -> None:
+    """Bangla meeting minutes (সভার কার্যবিবরণী) into structured data."""
+    level = logging.WARNING - 10 * min(verbose, 2)
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("outputs"),
+              show_default=True, help="Output folder (nothing is written outside it).")
+@click.option("--workers", type=click.IntRange(1), default=None, help="Worker processes [all cores].")
+@click.option("--timeout", type=click.FloatRange(1), default=300.0, show_default=True,
+              help="Seconds one file may take before its worker is stopped.")
+@click.option("--ocr", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True)
+@click.option("--force", is_flag=True, help="Redo files whose outputs are cached.")
+@click.option("--excel-csv", is_flag=True, help="Write CSV with the UTF-8 BOM that Excel needs for Bangla.")
+@click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True)
+@click.option("--scheduler", default=None, help="Dask scheduler address, with --executor dask.")
+@click.option("--progress/--no-progress", default=None, help="Progress bar [on when stderr is a terminal].")
+def run(paths, out, workers, timeout, ocr, force, excel_csv, executor, scheduler, progress) -> None:
+    """Process files, folders and zip archives into OUT: documents/*.json, tables, minutes.sqlite."""
+    import os
+
+    if executor == "dask" and not scheduler:
+        raise click.UsageError("--executor dask needs --scheduler ADDRESS")
+    opts = RunOptions(out=out, workers=workers or os.cpu_count() or 1, timeout=timeout, ocr=ocr,
+                      force=force, excel_csv=excel_csv, executor=executor, scheduler=scheduler,
+                      progress=progress)
+    code, manifest = run_batch(list(paths), opts)
+    counts: dict[str, int] = {}
+    for r in manifest:
+        counts[r["status"]] = counts.get(r["status"], 0) + 1
+    click.echo(f"{len(manifest)} inputs: " + ", ".join(f"{v} {k}" for k, v in sorted(counts.items()))
+               + f" -> {out}")
+    for r in manifest:
+        if r["status"] in ("failed", "unsupported"):
+            click.echo(f"  {r['status']}: {r['path']}: {r.get('error_kind')}: {r.get('error')}", err=True)
+    sys.exit(code)
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--ocr", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True)
+def text(file, ocr) -> None:
+    """Print a file's text in reading order (table cells tab-separated, pages split by a form feed)."""
+    from pipeline.ingest import ingest
+    from pipeline.model import IngestError
+
+    try:
+        doc = ingest(file, ocr=ocr)
+    except IngestError as e:
+        click.echo(f"{file}: {e.kind}: {e}", err=True)
+        sys.exit(1)
+    click.echo(doc.text())
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--ocr", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True)
+def extract(file, ocr) -> None:
+    """Print one file's record (the SCHEMA.md JSON) without writing anything."""
+    from pipeline.process import process_file
+
+    o = process_file(file, ocr=ocr)
+    if o.record is None:
+        click.echo(f"{file}: {o.error_kind}: {o.error}", err=True)
+        sys.exit(1)
+    click.echo(json.dumps(o.record, ensure_ascii=False, indent=1))
+
+
+@main.command(name="eval")
+@click.option("--gold", type=click.Path(exists=True, file_okay=False, path_type=Path), required=True,
+              help="Folder of *.gold.json (searched recursively); each names its source document.")
+@click.option("--pred", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+              help="Score existing outputs (a run's --out folder) instead of running the pipeline.")
+@click.option("--renders", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Also score DOCX / PDF / scan renders of each gold document built into this folder.")
+@click.option("--per-doc", is_flag=True, help="Also print each document's macro F1.")
+def eval_cmd(gold, pred, renders, per_doc) -> None:
+    """Per-field precision, recall and F1 against gold, as ../shared/EVAL.md describes."""
+    from pipeline.evaluation_run import evaluate_folder
+
+    click.echo(evaluate_folder(gold, pred=pred, renders=renders, per_doc=per_doc))
+
+
+@main.command()
+@click.argument("query")
+@click.option("--out", type=click.Path(exists=True, file_okay=False, path_type=Path), default=Path("outputs"))
+@click.option("--limit", default=20, show_default=True)
+def search(query, out, limit) -> None:
+    """Full-text search over decision text in OUT/minutes.sqlite."""
+    from pipeline.store import SqliteStore
+
+    with SqliteStore(out) as db:
+        for hit in db.search_decisions(query, limit=limit):
+            click.echo(f"{hit.get('doc_id')}\tp{hit.get('page')}\t{hit.get('text')}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,82 @@
+"""One file -> one SCHEMA.md record: ingest -> normalize (inside ingest) -> segment/extract -> validate."""
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.model import Document, IngestError, UnsupportedFormat
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = "1"
+# Bump when ingestion or extraction changes what a record holds: cached outputs are then redone.
+PIPELINE_VERSION = "0.1.0+1"
+
+
+@dataclass
+class Outcome:
+    path: str
+    sha256: str
+    doc_id: str | None = None
+    status: str = "ok"  # ok | not-minutes | failed | unsupported
+    error_kind: str | None = None
+    error: str | None = None
+    pages: int | None = None
+    text_source: str | None = None
+    seconds: float = 0.0
+    record: dict | None = field(default=None, repr=False)
+
+
+def doc_id_for(sha256: str) -> str:
+    """Stable id from the content hash: the same bytes at two paths are one document."""
+    return sha256[:16]
+
+
+def sha256_of(path: str | Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def build_record(doc: Document, fields: dict, display_path: str) -> dict:
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "pipeline_version": PIPELINE_VERSION,
+        "doc_id": doc_id_for(doc.sha256),
+        "source": {"path": display_path, "sha256": doc.sha256, "format": doc.format,
+                   "pages": doc.page_count, "text_source": doc.text_source},
+        **fields,
+        "warnings": list(doc.warnings) + list(fields.get("warnings", [])),
+    }
+
+
+def process_file(path: str, display_path: str | None = None, *, ocr: str = "auto") -> Outcome:
+    """Never raises for bad input: the outcome names the error kind and message."""
+    from extractors.assemble import extract
+    from pipeline.ingest import ingest
+
+    display_path = display_path or path
+    t0 = time.perf_counter()
+    out = Outcome(path=display_path, sha256="")
+    try:
+        doc = ingest(path, ocr=ocr)
+        out.sha256 = doc.sha256
+        fields = extract(doc)
+        rec = build_record(doc, fields, display_path)
+        out.doc_id, out.record = rec["doc_id"], rec
+        out.pages, out.text_source = doc.page_count, doc.text_source
+        out.status = "ok" if rec["doc_type"] == "minutes" else "not-minutes"
+    except UnsupportedFormat as e:
+        out.status, out.error_kind, out.error = "unsupported", e.kind, str(e)
+    except IngestError as e:
+        out.status, out.error_kind, out.error = "failed", e.kind, str(e)
+    except Exception as e:  # a bug in our code must not stop the batch; it is named in the manifest
+        log.exception("internal error on %s", display_path)
+        out.status, out.error_kind, out.error = "failed", "internal-error", f"{type(e).__name__}: {e}"
+    out.seconds = round(time.perf_counter() - t0, 3)
+    return out
