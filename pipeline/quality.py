@@ -48,8 +48,12 @@ LATIN_TOKEN = re.compile("[A-Za-z\u00a1-\u00ff\u0152\u0153\u0160\u0161\u0178\u01
 # Characters Bijoy uses for Bangla signs and conjuncts and ordinary Latin text hardly ever does:
 # † ‡ (ে ৈ), ˆ, ‰, ©  (reph), ¨ (য-ফলা), ª, «, ¯, ¸, ¦, š, Í, × …  "†mvbvi" = সোনার
 BIJOY_MARK = re.compile("[\u2020\u2021\u02c6\u2030\u00a1-\u00a8\u00aa\u00ab\u00ad-\u00b4\u00b6-\u00bf\u00d0-\u00d7\u0160\u0161\u02dc]")
-# Share of 'v' (া) and 'w' (ি) among Latin letters: ~3% in English, ~20% in Bijoy text.
+# Share of 'v' (া) and 'w' (ি) among Latin letters: ~3% in English, ~20% in Bijoy text; judged only
+# on at least BIJOY_MIN_TOKENS Latin tokens, after web and mail addresses are taken out.
 BIJOY_VW_SHARE = 0.12
+BIJOY_MIN_TOKENS = 4
+# Web and mail addresses, whose "www"/"gov" would look like Bijoy 'v'/'w': "www.moef.gov.bd", "charkawaup@gmail.com"
+WEB_ADDRESS = re.compile(r"\S*(?:www\.|https?://|@)\S*|\S+\.(?:gov|com|org|net|edu|info)(?:\.bd)?\b\S*", re.I)
 
 WORD_SPLIT = re.compile(r"\S+")
 # Inflections stripped when looking a word up: "সভাপতির" -> "সভাপতি", "বিষয়ে" -> "বিষয়"
@@ -90,13 +94,13 @@ def _is_bijoy_token(tok: str) -> bool:
 def bijoy_tokens(text: str) -> tuple[int, int]:
     """(Bijoy-looking tokens, Latin tokens). A token counts when it mixes ASCII letters with Bijoy
     marks ("†mvbvi"); when 'v'/'w' crowd the Latin letters, every Latin token counts ("Avgvi")."""
-    toks = [t for t in LATIN_TOKEN.findall(text) if len(t) > 1 or BIJOY_MARK.search(t)]
+    toks = [t for t in LATIN_TOKEN.findall(WEB_ADDRESS.sub(" ", text)) if len(t) > 1 or BIJOY_MARK.search(t)]
     if not toks:
         return 0, 0
     letters = "".join(c for t in toks for c in t if "a" <= c.lower() <= "z")
     vw = sum(1 for c in letters if c in "vw") / max(1, len(letters))
     marked = sum(1 for t in toks if _is_bijoy_token(t))
-    if vw >= BIJOY_VW_SHARE and len(toks) >= 3:
+    if vw >= BIJOY_VW_SHARE and len(toks) >= BIJOY_MIN_TOKENS:
         return len(toks), len(toks)
     return marked, len(toks)
 

@@ -80,3 +80,15 @@ def test_common_words_are_general():
     assert 300 <= len(words) <= 1000
     for w in ("সভা", "সভায়", "সভাপতি", "সিদ্ধান্ত", "করা", "হয়", "হবে", "এবং", "ও", "জন্য", "বিষয়ে", "করতে", "তারিখ"):
         assert unicodedata.normalize("NFC", w) in words, w
+
+
+def test_web_and_mail_addresses_are_not_bijoy():
+    # corpus/minutes/101: "www.moef.gov.bd"; 104: "charkawaup@gmail.com"
+    q = score_text("ওয়েবসাইট: www.moef.gov.bd, plan.moef.gov.bd ইমেইল: charkawaup@gmail.com\n"
+                   "উপস্থিত সদস্যদের স্বাগত জানিয়ে সভাপতি সভার কাজ শুরু করেন।")
+    assert q.score > 0.9, q.reasons
+
+
+@pytest.mark.parametrize("path", sorted((SEEDS.parent / "minutes").glob("*.txt")), ids=lambda p: p.name[:3])
+def test_annotated_minutes_score_high(path):
+    assert score_text(path.read_text(encoding="utf-8")).score > 0.9
