@@ -42,6 +42,10 @@ E_KAR, AA_KAR, AU_LENGTH = "\u09c7", "\u09be", "\u09d7"
 PRE_KARS = frozenset("\u09bf\u09c7\u09c8")  # ি ে ৈ: drawn (and stored by Bijoy) before the cluster
 POST_KARS = frozenset("\u09be\u09c0\u09c1\u09c2\u09c3\u09d7")  # া ী ু ূ ৃ ৗ
 REPH_MARK = "\ue000"  # private-use stand-in for a Bijoy reph while it is being moved
+# private-use stand-ins for Bijoy's pre-base kars while they are being moved, so that Unicode
+# Bangla already present in the input (logical order) is never reordered
+PRE_KAR_MARKS = {"\u09bf": "\ue001", "\u09c7": "\ue002", "\u09c8": "\ue003"}
+MARK_TO_KAR = {mark: kar for kar, mark in PRE_KAR_MARKS.items()}
 REPH = "র" + HASANTA
 
 # Consonants (য় ড় ঢ় in their NFC form: base + nukta).
@@ -268,7 +272,7 @@ def _move_rephs(s: list[str]) -> list[str]:
         if start == end:  # nothing to sit on: keep it where it is
             i += 1
             continue
-        if start > 0 and s[start - 1] in PRE_KARS:
+        if start > 0 and s[start - 1] in MARK_TO_KAR:
             start -= 1
         del s[i]
         s.insert(start, REPH_MARK)
@@ -277,13 +281,13 @@ def _move_rephs(s: list[str]) -> list[str]:
 
 
 def _move_pre_kars(s: list[str]) -> list[str]:
-    """Move ি ে ৈ from before their cluster to after it; join ে+া -> ো and ে+ৗ -> ৌ."""
+    """Move ি ে ৈ (as marks) from before their cluster to after it; join ে+া -> ো, ে+ৗ -> ৌ."""
     out: list[str] = []
     i = 0
     while i < len(s):
-        ch = s[i]
-        if ch not in PRE_KARS:
-            out.append(ch)
+        ch = MARK_TO_KAR.get(s[i])
+        if ch is None:
+            out.append(s[i])
             i += 1
             continue
         j = i + 1
@@ -320,12 +324,12 @@ def bijoy_to_unicode(text: str) -> str:
     'আমার সোনার বাংলা'
     """
     table = load_table()
-    decode = dict(table.decode)
-    decode["©"] = REPH_MARK
+    decode = {glyph: PRE_KAR_MARKS.get(uni, uni) for glyph, uni in table.decode.items()}
+    decode[table.encode[REPH]] = REPH_MARK
     pieces = _greedy_map(text, decode, table.decode_max)
     joined = "".join(pieces).replace(HASANTA + HASANTA, HASANTA)
     chars = _fix_chandrabindu(_move_pre_kars(_move_rephs(list(joined))))
-    out = "".join(chars).replace(REPH_MARK, REPH).replace("অা", "আ")
+    out = "".join(MARK_TO_KAR.get(ch, ch) for ch in chars).replace(REPH_MARK, REPH).replace("অা", "আ")
     return unicodedata.normalize("NFC", out)
 
 
@@ -356,7 +360,7 @@ def _encode_syllable(m: re.Match, text: str, table: BijoyTable) -> str:
         pre = glyphs.get(kar[0]) or table.encode[kar[0]]
         kar = kar[1:]
     if m["reph"]:
-        body = "".join(enc(m["cluster"])) + "©" + "".join(enc(kar))
+        body = "".join(enc(m["cluster"])) + table.encode[REPH] + "".join(enc(kar))
     else:
         body = "".join(enc(m["cluster"] + kar))
     if m["hasanta"]:
@@ -395,6 +399,13 @@ def unicode_to_bijoy(text: str) -> str:
 
 def levenshtein(a: str, b: str) -> int:
     """Edit distance (insert/delete/substitute, cost 1) by the two-row dynamic programme."""
+    start = 0  # a shared prefix/suffix never changes the distance
+    while start < min(len(a), len(b)) and a[start] == b[start]:
+        start += 1
+    stop = 0
+    while stop < min(len(a), len(b)) - start and a[-1 - stop] == b[-1 - stop]:
+        stop += 1
+    a, b = a[start:len(a) - stop], b[start:len(b) - stop]
     if len(a) < len(b):
         a, b = b, a
     previous = list(range(len(b) + 1))

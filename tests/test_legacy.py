@@ -92,6 +92,11 @@ def test_whitespace_and_page_breaks_kept():
     assert out == "সভাপতি\tমহাপরিচালক\n\nঢাকা\f১ নং পৃষ্ঠা\n"
 
 
+def test_unicode_bangla_in_input_is_not_reordered():
+    # a Bijoy run next to text that is already Unicode: only Bijoy's own pre-base kars move
+    assert bijoy_to_unicode("কিছু নেই mfvcwZ") == "কিছু নেই সভাপতি"
+
+
 def test_output_is_nfc():
     import unicodedata
     out = bijoy_to_unicode("†mvbvi evsjvq nq")
