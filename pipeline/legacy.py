@@ -102,6 +102,7 @@ def load_table(path: Path = TABLE_PATH) -> BijoyTable:
         elif use != "decode":
             raise ValueError(f"{path}:{lineno}: unknown use {use!r}")
     encode.update(encode_override)
+    log.debug("Bijoy table %s: %d decode, %d encode entries", path.name, len(decode), len(encode))
     return BijoyTable(decode, encode, initial, max(map(len, decode)), max(map(len, encode)))
 
 
