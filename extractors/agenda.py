@@ -12,6 +12,8 @@ from .segment import Line, cue_pattern, has_cue, split_marker
 # AGENDA_NUMBERED: "১ নং আলোচ্য বিষয়: …", "আলোচ্য বিষয়-২: …", "আলোচ্যসূচি ৩: …"
 AGENDA_NO_BEFORE = re.compile(r"^(?P<n>[০-৯0-9]{1,2})\s*(?:নং|নম্বর)\s+")
 AGENDA_NO_AFTER = re.compile(r"^\s*[-–]?\s*(?P<n>[০-৯0-9]{1,2})(?![০-৯0-9.])")
+# SUBJECT_NO: "বিষয় নং-০১: পূর্ববর্তী সভার কার্যবিবরণী পাঠ ও অনুমোদন।"
+SUBJECT_NO = re.compile(r"^বিষয়\s*(?:নং|নম্বর)\s*[-–]?\s*(?P<n>[০-৯0-9]{1,2})(?![০-৯0-9])")
 SEP = re.compile(r"^[\s:ঃ\-–—.]*")
 # SECTION_HEAD: "০১। উপজেলা কৃষি অফিসঃ" — a numbered short line ending in a colon that names an office
 SECTION_END = re.compile(r"[:ঃ]\s*$")
@@ -39,6 +41,10 @@ def heading(ln: Line) -> AgendaItem | None:
     mk = split_marker(text)
     if mk:
         number, text = _num(mk.label), mk.rest
+    m = SUBJECT_NO.match(text)
+    if m:  # "বিষয় নং-০১: পূর্ববর্তী সভার কার্যবিবরণী পাঠ ও অনুমোদন।"
+        title = SEP.sub("", text[m.end():]).strip()
+        return AgendaItem(_num(m.group("n")), title, ln.idx) if title else None
     m = AGENDA_NO_BEFORE.match(text)
     if m:
         number, text = _num(m.group("n")), text[m.end():]
@@ -147,10 +153,59 @@ def list_items(lines: list[Line]) -> list[AgendaItem]:
     return items
 
 
+def numbered_heads(lines: list[Line]) -> list[AgendaItem]:
+    """Numbered short lines that open a section holding a discussion or a decision:
+    "২। উপজেলার সার্বিক আইন-শৃংখলা পরিস্থিতি পর্যালোচনাঃ" over "আলোচনাঃ …" / "সিদ্ধান্তঃ …"."""
+    items: list[AgendaItem] = []
+    for ln in lines:
+        if ln.cells or ln.blank:
+            continue
+        mk = split_marker(ln.text)
+        if not mk or mk.kind not in ("danda", "close", "section") or not re.match(r"[০-৯0-9]", mk.label):
+            continue
+        if mk.kind == "section" and not re.search(r"\.[০0]$", mk.label):
+            continue  # "২.১ …" is a paragraph; "২.০ …" is a section
+        if len(mk.rest.split()) > 16 or len(mk.rest.split()) < 1 or cue_pattern("decision").match(mk.rest) \
+                or has_cue(mk.rest, "formulas"):
+            continue
+        body = []
+        for nxt in lines[ln.idx + 1: ln.idx + 25]:
+            if nxt.blank:
+                continue
+            m2 = split_marker(nxt.text)
+            if m2 and re.match(r"[০-৯0-9]", m2.label) and (m2.kind in ("danda", "close") or
+                                                          re.search(r"\.[০0]$", m2.label)):
+                break  # the next top-level item ("২। …", "৩.০ …"); "১.১ …" stays inside
+            body.append(nxt)
+            if m2:
+                body.append(Line(nxt.idx, m2.rest, nxt.page))
+        short = len(mk.rest.split()) <= 2 and bool(body)  # "৫। বিবিধঃ" over one line of prose
+        if short or any(cue_pattern("decision").match(b.text) or cue_pattern("discussion").match(b.text)
+                        or cue_pattern("decision_prose", anchored=False).search(b.text)
+                        or has_cue(b.text, "followup_header") for b in body):
+            n = _num(mk.label)
+            if n:
+                items.append(AgendaItem(n, SECTION_END.sub("", mk.rest).strip(), ln.idx))
+    # a real agenda counts 1, 2, 3 …
+    run: list[AgendaItem] = []
+    for a in items:
+        if (not run and a.number == "1") or (run and int(a.number) == int(run[-1].number) + 1):
+            run.append(a)
+        elif run:
+            break
+    return run
+
+
 def extract_agenda(lines: list[Line]) -> list[AgendaItem]:
     heads = [a for ln in lines if (a := heading(ln))]
     if heads:
         return _dedupe(heads)
+    numbered = numbered_heads(lines)
+    if numbered:
+        for a in numbered:
+            offs = offices(a.title)
+            a.office = offs[0].text if offs and offs[0].start == 0 else None
+        return numbered
     listed = list_items(lines)
     if listed:
         return listed

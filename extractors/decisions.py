@@ -64,17 +64,23 @@ def split_parties(text: str) -> list[str]:
     return [p for p in parts if p]
 
 
+# DECISION_VERB: the verbs decisions are written in: "… করতে হবে।", "… প্রেরণ করবে।", "… অনুমোদন করা হলো।"
+DECISION_VERB = re.compile(r"(হবে|করবে|করবেন|হলো|হল|হয়েছে|গৃহীত|অনুমোদিত|নিশ্চিত করা)[।;,]?\s*$|হবে[।;]")
+
+
 def _decision_heading(text: str) -> tuple[bool, str]:
     """'১.২ সিদ্ধান্ত:' -> (True, ''); 'সিদ্ধান্তঃ সকল দপ্তর …' -> (True, 'সকল দপ্তর …');
     'সভায় বিস্তারিত আলোচনান্তে নিম্নোক্ত সিদ্ধান্তসমূহ গৃহিত হয়ঃ' -> (True, '')."""
     t = text.strip()
     mk = split_marker(t)
-    if mk and mk.kind == "section":
+    if mk and cue_pattern("decision").match(mk.rest):
         t = mk.rest
     m = cue_pattern("decision").match(t)
     if m:
         rest = re.sub(r"^[\s:ঃ\-–—]*", "", t[m.end():])
         if t[m.end():].lstrip().startswith((":", "ঃ", "-", "–")) or not rest:
+            if has_cue(rest, "decision") and re.search(r"[:ঃ]\s*$", rest):
+                rest = ""  # "সিদ্ধান্ত: বিস্তারিত আলোচনা শেষে সভায় নিম্নরূপ সিদ্ধান্ত গৃহীত হয়:" introduces a list
             return True, rest
     if has_cue(t, "decision") and re.search(r"[:ঃ]\s*$", t) and len(t.split()) <= 16:
         return True, ""
@@ -154,18 +160,18 @@ def from_lists(lines: list[Line], agenda: list[AgendaItem]) -> list[Decision]:
         if not mode:
             continue
         mk = split_marker(ln.text)
-        if mk and mk.kind in ("paren", "close", "danda"):
-            if is_formula(mk.rest):
+        if mk and mk.kind in ("paren", "close", "danda", "section"):
+            if is_formula(mk.rest) or has_cue(mk.rest, "agenda"):
                 mode = False
                 continue
             last = _new(out, mk.rest, ln, current_agenda, mk.label)
-        elif mk and mk.kind == "section":
+        elif is_formula(ln.text) or has_cue(ln.text, "discussion") and cue_pattern("discussion").match(ln.text):
             mode = False
-        elif is_formula(ln.text):
-            mode = False
+        elif ln.bullet:
+            last = _new(out, ln.text, ln, current_agenda, None)
         elif last is not None and not re.search(r"[।;]\s*$", last.text):
             last.text = (last.text + " " + ln.text).strip()  # a wrapped item
-        elif last is None and len(ln.text.split()) >= 3:
+        elif len(ln.text.split()) >= 3 and DECISION_VERB.search(ln.text):
             for s in _split(ln.text):
                 last = _new(out, s, ln, current_agenda, None)
         else:

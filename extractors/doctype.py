@@ -11,6 +11,8 @@ def classify(lines: list[Line], title: str | None) -> str:
     "বিষয়: … সভার কার্যবিবরণী" -> minutes; "… সভা অনুষ্ঠিত হইবে" -> notice; "অফিস আদেশ" -> other.
     """
     lx = lexicon().doctype
+    if title and any(word in title for word, _ in lx["minutes"][:2]):
+        return "minutes"  # "… সভার কার্যবিবরণী" is minutes whatever the meeting was about
     if title:
         in_title = {kind: sum(w for word, w in cues if word in title) for kind, cues in lx.items()}
         best = max(in_title, key=in_title.get)

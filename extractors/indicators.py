@@ -6,6 +6,7 @@ from dataclasses import dataclass
 import regex as re
 
 from .dates import to_ascii_digits
+from .lexicon import lexicon
 from .nlp import offices
 from .segment import Line, prose_sentences, split_marker
 
@@ -16,14 +17,15 @@ def _count(g: str) -> str:
 
 
 UNIT = r"(?P<unit>[\p{L}\p{M}]+)"
-# AGAINST: "৪টি কর্মশালা আয়োজনের বিপরীতে ৩টি কর্মশালার আয়োজন করা হয়েছে"
-AGAINST = re.compile(_count("t") + r"\s+" + UNIT + r"[^।]{0,60}?বিপরীতে\s+" + _count("a"))
-# TARGET_OF: "… ৪টি প্রশিক্ষণের লক্ষ্যমাত্রার বিপরীতে ২টি …" is AGAINST; "লক্ষ্যমাত্রা ৪টি, অর্জন ৩টি"
-TARGET_ACHIEVED = re.compile(r"লক্ষ্যমাত্রা\s*[:ঃ]?\s*" + _count("t") + r"\s*" + UNIT + r"?[^।]{0,40}?অর্জন\s*[:ঃ]?\s*" + _count("a"))
+# AGAINST: "৪টি কর্মশালা আয়োজনের বিপরীতে ৩টি কর্মশালার আয়োজন করা হয়েছে",
+# "৪টি দক্ষতা উন্নয়ন প্রশিক্ষণ আয়োজনের লক্ষ্যমাত্রার বিপরীতে ডিসেম্বর/২০২২ পর্যন্ত ২টি প্রশিক্ষণ …"
+AGAINST = re.compile(_count("t") + r"\s+(?P<phrase>[^।]{1,70}?)বিপরীতে[^।০-৯0-9]{0,30}?(?:[^।০-৯0-9\s]+/[০-৯0-9]{4}[^।০-৯0-9]{0,20})?" + _count("a"))
+# TARGET_ACHIEVED: "লক্ষ্যমাত্রা ৪টি প্রশিক্ষণ, অর্জন ৩টি"
+TARGET_ACHIEVED = re.compile(r"লক্ষ্যমাত্রা\s*[:ঃ]?\s*" + _count("t") + r"\s*(?P<phrase>[^।]{0,40}?)অর্জন\s*[:ঃ]?\s*" + _count("a"))
 # AMONG: "১৪২টি ইউনিয়নের মধ্যে ১৩৫টিতে ডিজিটাল সেন্টার চালু হয়েছে"
-AMONG = re.compile(_count("t") + r"\s+" + UNIT + r"\s+মধ্যে\s+" + _count("a"))
+AMONG = re.compile(_count("t") + r"\s+(?P<phrase>[\p{L}\p{M}]+)\s+মধ্যে\s+" + _count("a"))
 # NONE_DONE: "২টি সভার লক্ষ্যমাত্রা রয়েছে যার কোনটিই অনুষ্ঠিত হয়নি" -> achieved 0
-NONE_DONE = re.compile(_count("t") + r"\s+" + UNIT + r"[^।]{0,40}?লক্ষ্যমাত্রা[^।]{0,40}?(?:কোনটিই|কোনোটিই|একটিও)[^।]{0,40}?(?:হয়নি|হয় নি|করা হয়নি)")
+NONE_DONE = re.compile(_count("t") + r"\s+(?P<phrase>[^।]{1,40}?)লক্ষ্যমাত্রা[^।]{0,40}?(?:কোনটিই|কোনোটিই|একটিও)[^।]{0,40}?(?:হয়নি|হয় নি|করা হয়নি)")
 # MENTIONED: "কর্মপরিকল্পনায় ৪টি কর্মশালা আয়োজনের উল্লেখ রয়েছে।" then "… ৪টি কর্মশালা করা হয়েছে"
 MENTIONED = re.compile(_count("t") + r"\s+" + UNIT + r"[^।]{0,30}?উল্লেখ রয়েছে")
 DONE_ONE = re.compile(_count("a") + r"\s+" + UNIT + r"[^।]{0,40}?(?:করা হয়েছে|সম্পন্ন হয়েছে|অনুষ্ঠিত হয়েছে)")
@@ -32,6 +34,8 @@ ACTIVITY = re.compile(rf"(?P<code>{_N}(?:\.{_N})+)\s*(?:নং\s*)?(?:কার�
 
 # THIS_OFFICE: "এ বিভাগের ইনোভেশন টিমের সদস্য সচিব …" refers to the issuing office
 THIS_OFFICE = re.compile(r"^\s*(?:এ|এই)\s+(?:বিভাগ|মন্ত্রণালয়|অধিদপ্তর|দপ্তর|কার্যালয়|পরিষদ)")
+
+THIS_OFFICE_ANY = re.compile(r"(?<![\p{L}\p{M}])(?:এ|এই)\s+(?:বিভাগ|মন্ত্রণালয়|অধিদপ্তর|দপ্তর|কার্যালয়|পরিষদ)")
 
 _CASE = ("গুলোর", "সমূহের", "ের", "এর", "র", "য়", "তে", "ে")
 
@@ -48,6 +52,17 @@ class Indicator:
     quote: str
 
 
+def unit_of(phrase: str) -> str:
+    """The activity unit in a target phrase: a known unit word, else the first word."""
+    words = [base_unit(w) for w in re.findall(r"[\p{L}\p{M}]+", phrase)]
+    units = lexicon().indicators["units"]
+    for w in words:
+        for u in units:
+            if w == u or (w.startswith(u) and len(w) - len(u) <= 2):
+                return u
+    return words[0] if words else ""
+
+
 def base_unit(word: str) -> str:
     """'কর্মশালার' -> 'কর্মশালা', 'প্রশিক্ষণের' -> 'প্রশিক্ষণ', 'ইউনিয়নের' -> 'ইউনিয়ন'."""
     for s in _CASE:
@@ -58,6 +73,18 @@ def base_unit(word: str) -> str:
 
 def _n(s: str) -> int:
     return int(to_ascii_digits(s))
+
+
+def _office_before(text: str, issuing: str | None) -> str | None:
+    """The office named last before the counts in the same sentence ("… সমবায় অধিদপ্তরের কর্মচারীদের ৪টি …");
+    "এ বিভাগের …" refers to the issuing office."""
+    offs = offices(text)
+    this = [m for m in THIS_OFFICE_ANY.finditer(text)]
+    last_off = offs[-1] if offs else None
+    last_this = this[-1] if this else None
+    if last_this and (not last_off or last_this.start() > last_off.start):
+        return issuing
+    return last_off.text if last_off else None
 
 
 def extract_indicators(lines: list[Line], issuing_office: str | None) -> list[Indicator]:
@@ -78,18 +105,20 @@ def extract_indicators(lines: list[Line], issuing_office: str | None) -> list[In
         found = []
         for pat in (AGAINST, TARGET_ACHIEVED, AMONG):
             for m in pat.finditer(s):
-                found.append((_n(m.group("t")), _n(m.group("a")), m.group("unit") or ""))
+                found.append((m.start(), _n(m.group("t")), _n(m.group("a")), unit_of(m.group("phrase"))))
         for m in NONE_DONE.finditer(s):
-            found.append((_n(m.group("t")), 0, m.group("unit")))
+            found.append((m.start(), _n(m.group("t")), 0, unit_of(m.group("phrase"))))
         m = MENTIONED.search(s)
         if m and not found and k + 1 < len(sents):
             dones = list(DONE_ONE.finditer(sents[k + 1].text))
             if len(dones) == 1 and base_unit(dones[0].group("unit")) == base_unit(m.group("unit")):
-                found.append((_n(m.group("t")), _n(dones[0].group("a")), m.group("unit")))
-        if not found:
-            continue
-        act = ACTIVITY.search(s) or (ACTIVITY.search(sents[k - 1].text) if k > 0 else None)
-        code = to_ascii_digits(act.group("code")) if act else None
-        for t, a, unit in found:
-            out.append(Indicator(subject, code, base_unit(unit), t, a, sent.line.page, sent.line.idx, s))
+                found.append((m.start(), _n(m.group("t")), _n(dones[0].group("a")), base_unit(m.group("unit"))))
+        for pos, t, a, unit in found:
+            acts = [x for x in ACTIVITY.finditer(s[:pos])]
+            act = acts[-1] if acts else (ACTIVITY.search(sents[k - 1].text) if k > 0 else None)
+            code = to_ascii_digits(act.group("code")) if act else None
+            office = _office_before(s[:pos], issuing_office) or subject
+            if issuing_office and office and issuing_office.startswith(office):
+                office = issuing_office
+            out.append(Indicator(office, code, unit, t, a, sent.line.page, sent.line.idx, s))
     return out

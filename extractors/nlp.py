@@ -84,7 +84,7 @@ def offices(text: str) -> list[Mention]:
             continue
         words = []
         j = tok.i - 1
-        while j >= 0 and len(words) < 5:
+        while j >= 0 and len(words) < 4:
             t = doc[j]
             if t.is_punct or t.like_num or re.search(r"[\d০-৯]", t.text) or t.text in stop:
                 break

@@ -17,6 +17,10 @@ from .nlp import designations, offices
 EDGE_PUNCT = re.compile(r"^[\s,;:ঃ।\-–()\[\]]+|[\s,;:।\-–\[\]]+$")
 
 
+# NAME_AFTER_POST: a courtesy title or name prefix opens the name: "মেয়র জনাব মোঃ সাখাওয়াত হোসেন"
+NAME_AFTER_POST = re.compile(r"(?<![\p{L}\p{M}])(?:জনাব|জনাবা|বেগম|বাবু|আলহাজ্ব|মোঃ|মো\.|ড\.|ডাঃ|এ্যাড\.)\s")
+
+
 @dataclass(frozen=True)
 class Person:
     name: str | None
@@ -55,10 +59,22 @@ def split_person(text: str) -> Person:
     des = designations(t)
     offs = [o for o in offices(t) if not des or o.start >= des[0].end]
     if not des:
+        # an unlisted post after the name: "ড. মোঃ রফিকুল ইসলাম খান, অতিরিক্ত নিবন্ধক (প্রশাসন ও অর্থ)"
+        parts = [p.strip() for p in re.split(r"[,;]", t) if p.strip()]
+        if len(parts) >= 2 and len(parts[0].split()) <= 6 and len(parts[1].split()) <= 6 \
+                and not offices(parts[1]):
+            return Person(clean_name(parts[0]), EDGE_PUNCT.sub("", parts[1]) or None,
+                          offs[0].text if offs else None)
         name = clean_name(t) if len(t.split()) <= 7 else None
         return Person(name, None, offs[0].text if offs else None)
     d0 = des[0]
     name = clean_name(t[:d0.start]) if d0.start > 0 else None
+    # post first, then the person: "… পরিষদের চেয়ারম্যান জনাব মোঃ আব্দুল হালিম তালুকদার"
+    m = NAME_AFTER_POST.search(t, d0.end)
+    if m and not re.search(r"[,;।]", t[d0.end:m.start()]):
+        if True:
+            name = clean_name(re.split(r"[,;।]", t[m.start():])[0])
+            t = t[:m.start()]
     # the post runs from the first designation to the first comma or office mention:
     # "উপপরিচালক (ম্যাজি:) ও ইনোভেশন অফিসার"
     end = len(t)

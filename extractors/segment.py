@@ -23,6 +23,7 @@ class Line:
     text: str
     page: int
     cells: list[str] | None = None
+    bullet: bool = False  # the line opened with a layout bullet ("• …", "- …")
 
     @property
     def blank(self) -> bool:
@@ -45,18 +46,19 @@ def lines_of(doc: Document) -> list[Line]:
             out.append(Line(len(out), "\t".join(cells), b.page, cells))
             continue
         for part in b.text.split("\n"):
+            bullet = bool(BULLET.match(part))
             text = BULLET.sub("", part).strip()
             if "\t" in text:
                 cells = [c.strip() for c in text.split("\t")]
                 out.append(Line(len(out), "\t".join(cells), b.page, cells))
             else:
-                out.append(Line(len(out), re.sub(r"[ \u00a0]+", " ", text), b.page))
+                out.append(Line(len(out), re.sub(r"[ \u00a0]+", " ", text), b.page, bullet=bullet))
     return out
 
 
 # ---- list markers -------------------------------------------------------------------------------
 _NUM = r"[০-৯0-9]{1,3}"
-_LETTER = r"[ক-হ]"
+_LETTER = r"(?:[ক-হ]|i{1,3}|iv|vi{0,3}|ix|x)"  # (ক), ক), and roman (i) … (x)
 # MARKER_PAREN: "(ক) সুরক্ষা সেবা বিভাগ …", "(১) …"
 MARKER_PAREN = re.compile(rf"^\(\s*(?P<label>{_NUM}|{_LETTER})\s*\)\s*(?P<rest>.*)$")
 # MARKER_CLOSE: "গ) অন্যান্য ত্রৈমাসিকভিত্তিক …", "১) ব্যবস্থাপনা পরিচালক, জয়িতা ফাউন্ডেশন"
@@ -126,8 +128,8 @@ def prose_sentences(lines: list[Line]) -> list[Sentence]:
         if ln.cells or ln.blank:
             flush()
             continue
-        if split_marker(ln.text) or key_values(ln):
-            flush()
+        if split_marker(ln.text) or key_values(ln) or (buf and len(buf[-1].split()) <= 6):
+            flush()  # a marker, a key or a short unterminated line (a heading, a title) ends the run
         if start is None:
             start = ln
         # emit complete sentences as soon as a line ends one, so provenance stays close
@@ -213,10 +215,10 @@ def key_values(line: Line) -> list[KeyValue]:
     return found
 
 
-def header_zone(lines: list[Line]) -> list[Line]:
-    """Lines before the body: stops at the first long prose line that is not a key line."""
+def header_zone(lines: list[Line], title_idx: int | None = None) -> list[Line]:
+    """Lines after the title and before the body: stops at the first long prose line that is not a key line."""
     out = []
-    for ln in lines:
+    for ln in lines[(title_idx + 1) if title_idx is not None else 0:]:
         if not ln.blank and not ln.cells and ln.words >= 14 and not key_values(ln):
             break
         out.append(ln)
