@@ -37,7 +37,12 @@ def _entry(text: str) -> tuple[int, str] | None:
 def _is_start(ln: Line) -> bool:
     """'বিতরণ (জ্যেষ্ঠতার ক্রমানুসারে নয়) :', 'অনুলিপি (সদয় জ্ঞাতার্থে/কার্যার্থে):'."""
     t = ln.text.strip()
-    return bool(cue_pattern("distribution").match(t)) and len(t.split()) <= 12 and not _entry(t)
+    if _entry(t) or len(t.split()) > 14:
+        return False
+    if cue_pattern("distribution").match(t):
+        return True
+    # "সদয় অবগতি ও প্রয়োজনীয় কার্যার্থে অনুলিপি প্রেরণ করা হলো:" — the cue inside a line that ends in a colon
+    return has_cue(t, "distribution") and bool(re.search(r"[:ঃ]\s*$", t))
 
 
 def extract_distribution(lines: list[Line]) -> list[Recipient]:
