@@ -66,11 +66,11 @@ def extract_distribution(lines: list[Line]) -> list[Recipient]:
             e = _entry(ln.text)
             if e and not (last is None and e[0] > 3):
                 seq, rest = e
-                last = Recipient(seq, EDGE_PUNCT.sub("", rest).strip(), None, None, ln.page, ln.idx)
+                last = Recipient(seq, rest.strip(), None, None, ln.page, ln.idx)
                 out.append(last)
             elif last and blank_run == 0 and not looks_like_name(ln.text) and not _is_start(ln) \
                     and not designations(ln.text[:20]) and len(ln.text.split()) <= 12:
-                last.recipient = EDGE_PUNCT.sub("", last.recipient + " " + ln.text).strip()  # wrapped entry
+                last.recipient = (last.recipient + " " + ln.text).strip()  # a wrapped entry
             elif _is_start(ln):
                 break
             else:
@@ -80,6 +80,7 @@ def extract_distribution(lines: list[Line]) -> list[Recipient]:
             j += 1
         i = j
     for r in out:
+        r.recipient = EDGE_PUNCT.sub("", r.recipient).strip()
         p = split_person(r.recipient)
         r.designation, r.office = p.designation, p.office
     return out

@@ -141,11 +141,11 @@ def find_office(lines: list[Line], title_idx: int | None, chair: Person | None) 
 
 # VENUE_PROSE: "… উপজেলা পরিষদ সভাকক্ষে অনুষ্ঠিত হয়" -> "উপজেলা পরিষদ সভাকক্ষ"
 VENUE_PROSE = re.compile(
-    r"(?P<v>(?:[\p{L}\p{M}\-]+\s){0,4}(?:সভাকক্ষ|হলরুম|মিলনায়তন|কনফারেন্স রুম|সম্মেলন কক্ষ))(?:ে|য়)?(?=[\s,।])")
+    r"(?P<v>(?:[\p{L}\p{M}\p{N}\-]+\s){0,4}(?:সভাকক্ষ|হলরুম|মিলনায়তন|কনফারেন্স রুম|সম্মেলন কক্ষ))(?:ে|য়)?(?=[\s,।])")
 
 
 # words that precede a venue in prose but are not part of it: "… বিকাল ৩.০০ ঘটিকায় পৌরসভার সম্মেলন কক্ষে"
-VENUE_NOT = re.compile(r"(ঘটিকায়|টায়|তারিখে|বার$|রোজ|অদ্য|সময়ে|মিনিটে|[০-৯0-9])")
+VENUE_NOT = re.compile(r"(ঘটিকায়|টায়|তারিখে|বার$|রোজ|অদ্য|সময়ে|মিনিটে|^[০-৯0-9.:/]+$)")
 
 
 def extract_header(lines: list[Line]) -> Header:

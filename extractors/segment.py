@@ -141,13 +141,17 @@ def prose_sentences(lines: list[Line]) -> list[Sentence]:
 
 
 # ---- cue words ------------------------------------------------------------------------------------
+# WORD_END: a cue ends where the word ends; visarga used as a colon ends it too ("সিদ্ধান্তঃ", "আলোচনাঃ")
+WORD_END = r"(?!(?!ঃ)[\p{L}\p{M}])"
+
+
 @lru_cache(maxsize=None)
 def cue_pattern(group: str, sub: str | None = None, anchored: bool = True) -> re.Pattern:
     cues = lexicon().cues[group]
     words = cues[sub] if sub else cues
     alt = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
     lead = r"^\s*" if anchored else r"(?<![\p{L}\p{M}])"
-    return re.compile(rf"{lead}(?P<cue>{alt})(?![\p{{L}}\p{{M}}])", re.IGNORECASE)
+    return re.compile(rf"{lead}(?P<cue>{alt}){WORD_END}", re.IGNORECASE)
 
 
 def has_cue(text: str, group: str, sub: str | None = None) -> bool:
@@ -175,7 +179,7 @@ def _key_regex() -> re.Pattern:
             alts.append((w, fld))
     alts.sort(key=lambda a: len(a[0]), reverse=True)
     alt = "|".join(re.escape(w) for w, _ in alts)
-    return re.compile(rf"(?P<key>{alt})(?![\p{{L}}\p{{M}}])", re.IGNORECASE)
+    return re.compile(rf"(?P<key>{alt}){WORD_END}", re.IGNORECASE)
 
 
 def _field_of(key: str) -> str:
