@@ -12,6 +12,7 @@ from functools import lru_cache
 
 import regex as re
 import spacy
+from spacy.language import Language
 
 from .lexicon import lexicon
 
@@ -31,55 +32,79 @@ def _suffix_alt() -> str:
     return "|".join(re.escape(s) for s in lexicon().office_suffixes)
 
 
+@Language.component("case_norm")
+def case_norm(doc):
+    """NORM of an office head word without its case ending: "অধিদপ্তরের" -> "অধিদপ্তর",
+    "ফাউন্ডেশনে'র" -> "ফাউন্ডেশন", so gazetteer phrases match inflected forms exactly (and fast)."""
+    pat = _head_regex()
+    for tok in doc:
+        m = pat.match(tok.text)
+        if m and m.group("suffix"):
+            tok.norm_ = m.group("head")
+    return doc
+
+
+@lru_cache(maxsize=1)
+def _head_regex() -> re.Pattern:
+    """HEAD_WORD: an office head word with an optional case ending: "অধিদপ্তরসমূহের" -> head "অধিদপ্তর"."""
+    heads = "|".join(re.escape(h) for h in _heads())
+    return re.compile(rf"^(?P<head>{heads})(?P<suffix>{_suffix_alt()})?$")
+
+
+@lru_cache(maxsize=1)
+def _heads() -> tuple[str, ...]:
+    lx = lexicon()
+    last_words = {o.split()[-1] for o in lx.offices}
+    return tuple(sorted(set(lx.office_types) | last_words, key=len, reverse=True))
+
+
 @lru_cache(maxsize=1)
 def _nlp():
     lx = lexicon()
     nlp = spacy.blank("bn")
-    ruler = nlp.add_pipe("span_ruler", config={"spans_key": "mentions", "overwrite": False})
-    patterns = []
-    for d in lx.designations:
-        patterns.append({"label": "DESIGNATION", "pattern": [{"TEXT": t.text} for t in nlp.make_doc(d)]})
+    nlp.add_pipe("case_norm")
+    ruler = nlp.add_pipe("span_ruler", config={"spans_key": "mentions", "overwrite": False,
+                                                "phrase_matcher_attr": "NORM"})
+    patterns = [{"label": "DESIGNATION", "pattern": d} for d in lx.designations]
     # "<area> … <head>": "উপজেলা কৃষি অফিসার", "জেলা প্রাথমিক শিক্ষা অফিসার"
-    heads = "|".join(re.escape(h) for h in lx.designation_heads)
     for area in lx.designation_areas:
         patterns.append({"label": "DESIGNATION", "pattern": [
-            {"TEXT": area}, {"IS_PUNCT": False, "OP": "{0,5}"}, {"TEXT": {"REGEX": f"^({heads})$"}}]})
-    suf = _suffix_alt()
+            {"TEXT": area}, {"IS_PUNCT": False, "OP": "{0,5}"}, {"TEXT": {"IN": list(lx.designation_heads)}}]})
     for office in lx.offices:
-        toks = [t.text for t in nlp.make_doc(office)]
-        pat = [{"TEXT": t} for t in toks[:-1]]
-        pat.append({"TEXT": {"REGEX": f"^{re.escape(toks[-1])}({suf})?$"}})
-        patterns.append({"label": "OFFICE", "pattern": pat, "id": office})
+        patterns.append({"label": "OFFICE", "pattern": office, "id": office})
     ruler.add_patterns(patterns)
     return nlp
 
 
-def _strip_case(word: str, heads: tuple[str, ...]) -> str | None:
-    """'অধিদপ্তরের' -> 'অধিদপ্তর' when what remains is an office head word."""
-    for h in heads:
-        if word == h:
-            return h
-        if word.startswith(h) and word[len(h):] in lexicon().office_suffixes:
-            return h
-    return None
-
-
 def designations(text: str) -> list[Mention]:
     """Posts in `text`, longest first where they overlap, in order of appearance."""
-    doc = _nlp()(text)
-    spans = [s for s in doc.spans["mentions"] if s.label_ == "DESIGNATION"]
-    return _non_overlapping([Mention("DESIGNATION", s.text, s.start_char, s.end_char) for s in spans])
+    return list(_designations(text))
 
 
 def offices(text: str) -> list[Mention]:
     """Offices in `text`: gazetteer entries, then head-word phrases ("… অধিদপ্তর", "… সংস্থা")."""
+    return list(_offices(text))
+
+
+# Extractors ask about the same short strings many times (lines, sentence heads); the answers are
+# pure functions of the text, so a bounded per-process cache saves most of the matcher's time.
+@lru_cache(maxsize=8192)
+def _designations(text: str) -> tuple[Mention, ...]:
+    doc = _nlp()(text)
+    spans = [s for s in doc.spans["mentions"] if s.label_ == "DESIGNATION"]
+    return tuple(_non_overlapping([Mention("DESIGNATION", s.text, s.start_char, s.end_char) for s in spans]))
+
+
+@lru_cache(maxsize=8192)
+def _offices(text: str) -> tuple[Mention, ...]:
     lx = lexicon()
     doc = _nlp()(text)
     found = [Mention("OFFICE", s.id_ or s.text, s.start_char, s.end_char)
              for s in doc.spans["mentions"] if s.label_ == "OFFICE"]
     stop = set(lx.office_stop_before) | set(lx.designations)
+    types = set(lx.office_types)
     for tok in doc:
-        head = _strip_case(tok.text, lx.office_types)
+        head = tok.norm_ if tok.norm_ in types else None
         if not head:
             continue
         words = []
@@ -98,7 +123,7 @@ def offices(text: str) -> list[Mention]:
             continue
         start = doc[tok.i - len(words)].idx
         found.append(Mention("OFFICE", " ".join(words + [head]), start, tok.idx + len(tok.text), "head-word"))
-    return _non_overlapping(found)
+    return tuple(_non_overlapping(found))
 
 
 def _non_overlapping(ms: list[Mention]) -> list[Mention]:
