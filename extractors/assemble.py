@@ -27,10 +27,11 @@ from .validate import warnings_for
 log = logging.getLogger(__name__)
 
 
-def _signature_start(lines: list[Line], decision_lines: list[int]) -> int:
+def _signature_start(lines: list[Line], decision_lines: list[int], title_line: int | None) -> int:
+    """Signatures follow the last decision or closing formula; with neither, anything after the title."""
     formula = [ln.idx for ln in lines if not ln.cells and is_formula(ln.text) and ln.idx > len(lines) // 3]
     marks = decision_lines + formula
-    return (max(marks) + 1) if marks else len(lines) // 2
+    return (max(marks) + 1) if marks else (title_line or 0) + 1
 
 
 def extract(doc: Document) -> dict:
@@ -44,7 +45,7 @@ def extract(doc: Document) -> dict:
     fu_lines = {f.line for f in followups}
     decisions = [d for d in extract_decisions(lines, agenda, h.meeting_date) if d.line not in fu_lines] \
         if mined else []
-    signatories = extract_signatories(lines, _signature_start(lines, [d.line for d in decisions]))
+    signatories = extract_signatories(lines, _signature_start(lines, [d.line for d in decisions], h.title_line))
     chair = h.chair
     if chair and not chair.name and chair.designation:
         # the header gives only the post; the chair's signature block has the name

@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import regex as re
 
 from .dates import find_dates, parse_time
+from .lexicon import lexicon
 from .nlp import is_branch, offices
 from .people import EDGE_PUNCT, Person, split_person
 from .segment import Line, split_marker, cue_pattern, has_cue, header_zone, key_values, next_nonblank, prose_sentences
@@ -46,6 +48,14 @@ def find_title(lines: list[Line]) -> tuple[str | None, int | None]:
                 return _strip_end(value), ln.idx
     if cue_line is not None:
         return _strip_end(cue_line.text), cue_line.idx
+    # documents other than minutes: a heading line ("সভার নোটিশ", "অফিস আদেশ"), else a headline about a meeting
+    for ln in top[:15]:
+        if ln.words <= 8 and has_cue(ln.text, "title_headings") and not key_values(ln) and not split_marker(ln.text):
+            return _strip_end(ln.text), ln.idx
+    for ln in top[:3]:
+        if ln.words <= 12 and "সভা" in ln.text and not offices(ln.text[:0] or "") and not key_values(ln) \
+                and not re.search(r"[।:]\s*$", ln.text):
+            return _strip_end(ln.text), ln.idx
     return None, None
 
 
@@ -74,7 +84,7 @@ def find_chair(lines: list[Line], header: list[Line]) -> Person | None:
                 p = split_person(value + " " + nxt.text)
             if p.name or p.designation:
                 return p
-    sentence = _meeting_sentence(lines)
+    sentence = next((s.text for s in prose_sentences(lines)[:30] if "সভাপতিত্বে" in s.text), "")
     m = CHAIR_PROSE.search(sentence)
     if m:
         who = " ".join(m.group("who").split()[-10:])
@@ -87,8 +97,10 @@ def find_chair(lines: list[Line], header: list[Line]) -> Person | None:
 
 
 def _rank(office: str) -> int:
-    """মন্ত্রণালয় 0 < বিভাগ 1 < everything below them 2 ("most specific" issuing office)."""
+    """মন্ত্রণালয় 0 < বিভাগ 1 < directorates and bodies 2 < their field offices 3 ("most specific")."""
     last = office.split()[-1]
+    if LOCAL_OFFICE.match(office):
+        return 3
     return 0 if last.startswith("মন্ত্রণালয়") else 1 if last.startswith("বিভাগ") else 2
 
 
@@ -139,20 +151,39 @@ def find_office(lines: list[Line], title_idx: int | None, chair: Person | None) 
     return max(counts, key=counts.get) if counts else None
 
 
-# VENUE_PROSE: "… উপজেলা পরিষদ সভাকক্ষে অনুষ্ঠিত হয়" -> "উপজেলা পরিষদ সভাকক্ষ"
-VENUE_PROSE = re.compile(
-    r"(?P<v>(?:[\p{L}\p{M}\p{N}\-]+\s){0,4}(?:সভাকক্ষ|হলরুম|মিলনায়তন|কনফারেন্স রুম|সম্মেলন কক্ষ))(?:ে|য়)?(?=[\s,।])")
+@lru_cache(maxsize=1)
+def _venue_prose() -> re.Pattern:
+    """VENUE_PROSE: "… উপজেলা পরিষদ সভাকক্ষে অনুষ্ঠিত হয়" -> "উপজেলা পরিষদ সভাকক্ষ" (heads in cues.yaml)."""
+    heads = "|".join(re.escape(h) for h in sorted(lexicon().cues["venue_heads"], key=len, reverse=True))
+    return re.compile(rf"(?P<v>(?:[\p{{L}}\p{{M}}\p{{N}}\-]+\s){{0,4}}(?:{heads}))(?:ে|য়)?(?=[\s,।])")
 
 
-# words that precede a venue in prose but are not part of it: "… বিকাল ৩.০০ ঘটিকায় পৌরসভার সম্মেলন কক্ষে"
-VENUE_NOT = re.compile(r"(ঘটিকায়|টায়|তারিখে|বার$|রোজ|অদ্য|সময়ে|মিনিটে|^[০-৯0-9.:/]+$)")
+def _venue_in(text: str) -> str | None:
+    m = _venue_prose().search(text)
+    if not m:
+        return None
+    words = m.group("v").split()
+    stop = lexicon().cues["venue_not"]
+    cut = 0
+    for i, w in enumerate(words[:-1]):
+        if re.fullmatch(r"[০-৯0-9.:/]+", w) or any(x in w for x in stop) or re.search(r"বার$", w):
+            cut = i + 1  # "… সকাল ১১টায় জেলা প্রশাসকের সম্মেলন কক্ষে" -> after the time
+    return " ".join(words[cut:]) or None
+
+
+def _is_memo_date(lines: list[Line], ln: Line) -> bool:
+    """'তারিখঃ ০৯/১১/২০২১' right under (or beside) 'স্মারক নংঃ …' is the memo's date, not the meeting's."""
+    if cue_pattern("memo").match(ln.text):
+        return True
+    prev = next((x for x in reversed(lines[max(0, ln.idx - 2):ln.idx]) if not x.blank), None)
+    return bool(prev and cue_pattern("memo").match(prev.text))
 
 
 def extract_header(lines: list[Line]) -> Header:
     h = Header()
     h.title, h.title_line = find_title(lines)
     zone = header_zone(lines, h.title_line)
-    kvs = [kv for ln in zone for kv in key_values(ln)]
+    kvs = [kv for ln in zone for kv in key_values(ln) if not _is_memo_date(lines, ln)]
     for kv in kvs:
         if kv.key == "date" and h.meeting_date is None:
             ds = [d for d in find_dates(kv.value)]
@@ -173,13 +204,11 @@ def extract_header(lines: list[Line]) -> Header:
             h.meeting_date = ds[0].date.isoformat()
     if h.meeting_time is None and sentence:
         h.meeting_time = parse_time(sentence)
-    if h.venue is None and sentence:
-        m = VENUE_PROSE.search(sentence)
-        if m:
-            words = m.group("v").split()
-            while words and VENUE_NOT.search(words[0]):
-                words.pop(0)
-            h.venue = " ".join(words) or None
+    near = " ".join(s.text for s in prose_sentences(lines)[:30] if "সভা" in s.text)
+    if h.meeting_time is None and near:
+        h.meeting_time = parse_time(near)
+    if h.venue is None and (sentence or near):
+        h.venue = _venue_in(sentence) or _venue_in(near)
     h.chair = find_chair(lines, zone)
     h.office = find_office(lines, h.title_line, h.chair)
     return h

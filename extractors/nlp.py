@@ -113,6 +113,8 @@ def _offices(text: str) -> tuple[Mention, ...]:
             t = doc[j]
             if t.is_punct or t.like_num or re.search(r"[\d০-৯]", t.text) or t.text in stop:
                 break
+            if t.text == "সরকার" and j > 0 and doc[j - 1].text == "বাংলাদেশ":
+                break  # "গণপ্রজাতন্ত্রী বাংলাদেশ সরকার" heads a letterhead; "জাতীয় স্থানীয় সরকার ইনস্টিটিউট" is a name
             # a genitive word before the head ends the name unless the head is an office building
             # ("জেলা প্রশাসকের কার্যালয়" is one name; "টিমের সদস্য" is not an office)
             words.insert(0, t.text)

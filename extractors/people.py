@@ -72,9 +72,13 @@ def split_person(text: str) -> Person:
     # post first, then the person: "… পরিষদের চেয়ারম্যান জনাব মোঃ আব্দুল হালিম তালুকদার"
     m = NAME_AFTER_POST.search(t, d0.end)
     if m and not re.search(r"[,;।]", t[d0.end:m.start()]):
-        if True:
-            name = clean_name(re.split(r"[,;।]", t[m.start():])[0])
-            t = t[:m.start()]
+        name = clean_name(re.split(r"[,;।]", t[m.start():])[0])
+        t = t[:m.start()]
+    elif not name and d0.start == 0:
+        # "জেলা প্রশাসক কাজী মাহবুবুল আলম": the post, then a bare name
+        tail = re.split(r"[,;।(]", t[d0.end:])[0].strip()
+        if tail and 2 <= len(tail.split()) <= 4 and looks_like_name(tail):
+            name, t = clean_name(tail), t[:d0.end]
     # the post runs from the first designation to the first comma or office mention:
     # "উপপরিচালক (ম্যাজি:) ও ইনোভেশন অফিসার"
     end = len(t)

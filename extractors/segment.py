@@ -219,14 +219,29 @@ def key_values(line: Line) -> list[KeyValue]:
     return found
 
 
+def _memo_line_or_next(zone: list[Line], ln: Line) -> bool:
+    """The memo line and the 'তারিখ' line right under it belong to the memo, not the meeting header."""
+    if cue_pattern("memo").match(ln.text):
+        return True
+    prev = [x for x in zone if x.idx < ln.idx and not x.blank]
+    return bool(prev and cue_pattern("memo").match(prev[-1].text))
+
+
 def header_zone(lines: list[Line], title_idx: int | None = None) -> list[Line]:
     """Lines after the title and before the body: stops at the first long prose line that is not a key line."""
     out = []
+    prose = 0
     for ln in lines[(title_idx + 1) if title_idx is not None else 0:]:
         if not ln.blank and not ln.cells and ln.words >= 14 and not key_values(ln):
-            break
+            prose += 1  # a notice opens with a sentence and lists the keys after it
+            if prose > 1 or any(key_values(x) and not _memo_line_or_next(out, x) for x in out):
+                break
+            continue
+        mk = split_marker(ln.text) if not ln.cells else None
+        if mk and not key_values(ln):
+            break  # the body's first numbered item
         out.append(ln)
-        if len(out) > 60:
+        if len(out) > 40:
             break
     return out
 
