@@ -118,8 +118,12 @@ def find_tables(rules: list[Rule], tol: float = SNAP) -> list[Table]:
     for g in groups:
         hs = [r for r in g if r.horizontal]
         vs = [r for r in g if not r.horizontal]
-        ys = _dedupe([h.y0 for h in hs], tol)
-        if len(ys) < 2 or len(_dedupe([v.x0 for v in vs], tol)) < 2:
+        if len(_dedupe([v.x0 for v in vs], tol)) < 2 or not hs:
+            continue
+        # verticals running past the outer horizontals: a row cut by a page break (no closing
+        # ruling); the verticals' ends close it
+        ys = _dedupe([h.y0 for h in hs] + [min(v.y0 for v in vs), max(v.y1 for v in vs)], tol)
+        if len(ys) < 2:
             continue
         tables.append(Table(ys=ys, verticals=vs, x0=min(r.x0 for r in g),
                             x1=max(r.x1 for r in g), tol=tol))

@@ -28,6 +28,8 @@ RULE_DILATE_PX = 3  # tolerate slight skew by thickening before looking for runs
 MISSING_LINES_RATIO = 0.7  # fewer OCR lines than this fraction of ink bands -> warning
 MIN_BAND_PT = 4.0  # ink bands lower than this are specks, not text lines
 BACKEND = "tesseract"
+MAX_REREAD_BANDS = 40  # cap on single-line re-reads per page (each is one Tesseract run)
+MEDIAN_PX = 3  # median filter removing scanner speckle before binarisation
 
 
 def _dilate(mask: np.ndarray, axis: int, k: int) -> np.ndarray:
@@ -75,11 +77,34 @@ def find_rulings(ink: np.ndarray, dpi: int) -> tuple[list[Rule], np.ndarray]:
     return rules, (hmask | vmask) & _dilate(_dilate(ink, 0, 1), 1, 1)
 
 
-def ink_bands(ink: np.ndarray, dpi: int) -> int:
-    """Text-line count estimate: bands of the horizontal projection profile of the ink."""
+def ink_bands(ink: np.ndarray, dpi: int) -> list[tuple[int, int]]:
+    """Text-line estimate: bands (y0, y1) of the horizontal projection profile of the ink."""
     rows = ink.sum(axis=1) > max(3, ink.shape[1] // 500)
     min_h = MIN_BAND_PT * dpi / 72
-    return sum(1 for a, b in _bands(rows) if b - a >= min_h)
+    return [(int(a), int(b)) for a, b in _bands(rows) if b - a >= min_h]
+
+
+def uncovered_bands(bands: list[tuple[int, int]], words: list[Word]) -> list[tuple[int, int]]:
+    """Ink bands no OCR word overlaps by at least half the band's height: lines OCR skipped."""
+    out = []
+    for y0, y1 in bands:
+        need = 0.5 * (y1 - y0)
+        if not any(min(y1, w.y1) - max(y0, w.y0) >= need for w in words):
+            out.append((y0, y1))
+    return out
+
+
+def reread_bands(img, bands: list[tuple[int, int]], dpi: int) -> list[Word]:
+    """OCR each skipped band as a single line (psm 7); words in page coordinates."""
+    pad = int(MIN_BAND_PT * dpi / 72)
+    found = []
+    for i, (y0, y1) in enumerate(bands[:MAX_REREAD_BANDS]):
+        top = max(0, y0 - pad)
+        strip = img.crop((0, top, img.size[0], min(img.size[1], y1 + pad)))
+        for w in tesseract_words(strip, psm=7):
+            found.append(Word(w.text, w.x0, w.y0 + top, w.x1, w.y1 + top, conf=w.conf,
+                              line=("reread", i)))
+    return found
 
 
 def tesseract_words(img, psm: int = PSM) -> list[Word]:
@@ -99,11 +124,15 @@ def tesseract_words(img, psm: int = PSM) -> list[Word]:
 
 
 def ocr_image(img, number: int, dpi: int = DEFAULT_DPI, tables: bool = True,
-              psm: int = PSM) -> Page:
+              psm: int = PSM, denoise: bool = True) -> Page:
     """OCR one page image (PIL) into a Page; bboxes in points."""
     from PIL import Image
 
+    from PIL import ImageFilter
+
     grey = img.convert("L")
+    if denoise:
+        grey = grey.filter(ImageFilter.MedianFilter(MEDIAN_PX))
     arr = np.asarray(grey)
     ink = arr < INK_THRESHOLD
     rules: list[Rule] = []
@@ -117,16 +146,25 @@ def ocr_image(img, number: int, dpi: int = DEFAULT_DPI, tables: bool = True,
         else:
             rules = []
     words = tesseract_words(grey, psm)
+    bands = ink_bands(ink, dpi)
+    skipped = uncovered_bands(bands, words) if words else []
+    if skipped:
+        extra = reread_bands(grey, skipped, dpi)
+        log.info("page %d: re-read %d ink bands OCR skipped, %d words", number, len(skipped),
+                 len(extra))
+        words += extra
     blocks = page_blocks(words, rules, number, BACKEND, scale=72 / dpi, snap=dpi / 30)
     page = Page(number=number, blocks=blocks, text_source="ocr")
     if words:
         page.ocr_confidence = round(mean(w.conf for w in words), 1)
     if page.ocr_confidence is not None and page.ocr_confidence < LOW_CONFIDENCE:
         page.warnings.append(f"low OCR confidence {page.ocr_confidence:.0f}")
-    bands = ink_bands(ink, dpi)
     lines = len({w.line for w in words})
-    if bands and lines < MISSING_LINES_RATIO * bands:
-        page.warnings.append(f"OCR found {lines} lines but the page has ~{bands} ink lines")
+    if bands and lines < MISSING_LINES_RATIO * len(bands):
+        page.warnings.append(f"OCR found {lines} lines but the page has ~{len(bands)} ink lines")
+    missing = uncovered_bands(bands, words) if words else []
+    if missing:
+        page.warnings.append(f"{len(missing)} ink line(s) without OCR text")
     if not words and ink.any():
         page.warnings.append("OCR found no text on a page with ink")
     return page
