@@ -45,6 +45,20 @@ def _is_start(ln: Line) -> bool:
     return has_cue(t, "distribution") and bool(re.search(r"[:ঃ]\s*$", t))
 
 
+def _continues(entry: str, ln: Line, lines: list[Line]) -> bool:
+    """A wrapped entry: the entry left a bracket open or ends without its closing ; । — unless the line
+    opens a signature block (a name over a post)."""
+    if entry.count("(") > entry.count(")"):
+        return True
+    if re.search(r"[;।.]\s*$", entry) or len(ln.text.split()) > 14:
+        return False
+    if looks_like_name(ln.text):
+        nxt = next((x for x in lines[ln.idx + 1: ln.idx + 3] if not x.blank), None)
+        if nxt is not None and designations(nxt.text[:30]) and not _entry(nxt.text):
+            return False
+    return not designations(ln.text[:20]) or entry.rstrip().endswith(",")
+
+
 def extract_distribution(lines: list[Line]) -> list[Recipient]:
     out: list[Recipient] = []
     i = 0
@@ -68,8 +82,7 @@ def extract_distribution(lines: list[Line]) -> list[Recipient]:
                 seq, rest = e
                 last = Recipient(seq, rest.strip(), None, None, ln.page, ln.idx)
                 out.append(last)
-            elif last and blank_run == 0 and not looks_like_name(ln.text) and not _is_start(ln) \
-                    and not designations(ln.text[:20]) and len(ln.text.split()) <= 12:
+            elif last and blank_run == 0 and not _is_start(ln) and _continues(last.recipient, ln, lines):
                 last.recipient = (last.recipient + " " + ln.text).strip()  # a wrapped entry
             elif _is_start(ln):
                 break

@@ -43,11 +43,15 @@ def find_title(lines: list[Line]) -> tuple[str | None, int | None]:
                 value = kv.value
                 nxt = next_nonblank(lines, ln.idx, 1)
                 if nxt and not has_cue(value, "minutes_title") and has_cue(nxt.text, "minutes_title") \
-                        and nxt.words <= 4:
-                    value += " " + nxt.text
+                        and nxt.words <= 12 and not key_values(nxt):
+                    value += " " + nxt.text  # a subject wrapped over two lines
                 return _strip_end(value), ln.idx
     if cue_line is not None:
-        return _strip_end(cue_line.text), cue_line.idx
+        text = cue_line.text
+        prev = next((x for x in reversed(lines[max(0, cue_line.idx - 2):cue_line.idx]) if not x.blank), None)
+        if prev is not None and _title_continues(prev, text):
+            text = prev.text + " " + text  # a title wrapped over two lines: "… ২০২১-২২" / "অর্থবছরের ৪র্থ সভার কার্যবিবরণী"
+        return _strip_end(text), cue_line.idx
     # documents other than minutes: a heading line ("সভার নোটিশ", "অফিস আদেশ"), else a headline about a meeting
     for ln in top[:15]:
         if ln.words <= 8 and has_cue(ln.text, "title_headings") and not key_values(ln) and not split_marker(ln.text):
@@ -65,6 +69,20 @@ def _meeting_sentence(lines: list[Line]) -> str:
         if "অনুষ্ঠিত" in s.text or "সভাপতিত্বে" in s.text:
             return s.text
     return ""
+
+
+def _title_continues(prev: Line, text: str) -> bool:
+    """Is `prev` the first half of a wrapped title? Not a letterhead line (an office, an address, a web
+    address), not a key line or sentence, and the title line itself does not open with a capital cue."""
+    p = prev.text.strip()
+    if prev.cells or key_values(prev) or split_marker(p) or re.search(r"[।:ঃ;]\s*$|www\s*\.|@|\.\s*gov|^\(", p):
+        return False
+    if prev.words < 4 or len(text.split()) > 8 or prev.words + len(text.split()) > 45:
+        return False
+    covered = sum(o.end - o.start for o in offices(p))
+    if covered >= 0.6 * len(p) or re.search(r"[০-৯0-9]{4}$", p) and "," in p:
+        return False  # "সমবায় অধিদপ্তর", "সমবায় ভবন, এফ-১০, আগারগাঁও, ঢাকা-১২০৭"
+    return not cue_pattern("header_keys", "subject").match(text)
 
 
 # CHAIR_PROSE: "… উপজেলা নির্বাহী অফিসার জনাব মোঃ রফিকুল ইসলাম এর সভাপতিত্বে …"
@@ -117,7 +135,7 @@ def _with_place(office, line: Line, lines: list[Line]) -> str:
     rest = line.text[office.end:]
     segments = [s.strip() for s in re.split(r"[,।]", rest) if s.strip()]
     if not segments:
-        nxt = next_nonblank(lines, line.idx, 1)
+        nxt = next_nonblank(lines, line.idx, 2)
         if nxt and not nxt.cells and nxt.words <= 4 and not offices(nxt.text) and not designations(nxt.text) \
                 and not re.search(r"[:ঃ@/0-9০-৯]|www", nxt.text):
             segments = [s.strip() for s in re.split(r"[,।]", nxt.text) if s.strip()]

@@ -39,20 +39,61 @@ BULLET = re.compile(r"^\s*[-–•▪●◦∙·]\s+")
 
 
 def lines_of(doc: Document) -> list[Line]:
+    """Blocks as Lines. From formats with geometry (PDF, scans) lines are first rejoined into the
+    paragraphs they were wrapped from, and a blank line marks a paragraph gap, so a PDF reads like
+    the text it was printed from (see `_unwrap`)."""
     out: list[Line] = []
-    for b in doc.blocks():
-        if b.kind == "row" and b.cells is not None:
-            cells = [c.strip() for c in b.cells]
-            out.append(Line(len(out), "\t".join(cells), b.page, cells))
-            continue
-        for part in b.text.split("\n"):
-            bullet = bool(BULLET.match(part))
-            text = BULLET.sub("", part).strip()
-            if "\t" in text:
-                cells = [c.strip() for c in text.split("\t")]
+    for page in doc.pages:
+        for b, text, blank_before in _unwrap(page.blocks):
+            if blank_before and out and not out[-1].blank:
+                out.append(Line(len(out), "", b.page))
+            if b.kind == "row" and b.cells is not None:
+                cells = [c.strip() for c in b.cells]
                 out.append(Line(len(out), "\t".join(cells), b.page, cells))
-            else:
-                out.append(Line(len(out), re.sub(r"[ \u00a0]+", " ", text), b.page, bullet=bullet))
+                continue
+            for part in text.split("\n"):
+                bullet = bool(BULLET.match(part))
+                t = BULLET.sub("", part).strip()
+                if "\t" in t:
+                    cells = [c.strip() for c in t.split("\t")]
+                    out.append(Line(len(out), "\t".join(cells), b.page, cells))
+                else:
+                    out.append(Line(len(out), re.sub(r"[ \u00a0]+", " ", t), b.page, bullet=bullet))
+    return out
+
+
+# WRAP_END: a line that ends a sentence, a key or an item is never continued by the next line
+WRAP_END = re.compile(r"[।:ঃ;?!]\s*$")
+
+
+def _unwrap(blocks) -> list[tuple]:
+    """(block, text, blank_before) with wrapped lines joined.
+
+    A line is continued by the next when it runs to the right margin (within 15% of the text width),
+    the gap below it is no larger than a normal line gap, it does not end a sentence, and the next
+    line does not open a list item or a key:
+    "১.০ আলোচ্য বিষয়: ২০২১-২০২২ অর্থবছরের … অসম্পন্ন" + "কার্যক্রম পর্যালোচনা ও আশু করণীয় নির্ধারণ।".
+    """
+    geo = [b for b in blocks if b.bbox and b.kind == "line"]
+    if len(geo) < 3:
+        return [(b, b.text, False) for b in blocks]
+    left = min(b.bbox[0] for b in geo)
+    right = max(b.bbox[2] for b in geo)
+    heights = sorted(b.bbox[3] - b.bbox[1] for b in geo)
+    h = heights[len(heights) // 2] or 1.0
+    out: list[tuple] = []
+    prev = None
+    for b in blocks:
+        gap = (b.bbox[1] - prev.bbox[3]) if (prev is not None and b.bbox and prev.bbox) else None
+        blank = gap is not None and gap > 0.6 * h
+        if (out and prev is not None and prev.kind == "line" and b.kind == "line" and b.bbox and prev.bbox
+                and not blank and prev.bbox[2] >= left + 0.85 * (right - left)
+                and not WRAP_END.search(out[-1][1]) and not split_marker(b.text) and not _key_regex().match(b.text)):
+            blk, text, bb = out[-1]
+            out[-1] = (blk, text + " " + b.text.strip(), bb)
+        else:
+            out.append((b, b.text, blank))
+        prev = b
     return out
 
 
