@@ -12,6 +12,7 @@ log = logging.getLogger(__name__)
 UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 MAX_CONTROL_FRACTION = 0.01  # binary files are full of C0 control bytes; text is not
 ALLOWED_CONTROLS = set("\t\n\r\f\v")
+BIJOY_CODEPAGE = "cp1252"
 
 
 def _looks_textual(text: str) -> bool:
@@ -67,6 +68,11 @@ def ingest_text(data: bytes, name: str) -> tuple[list[Page], dict]:
     if decoded is None:
         raise UnsupportedFormat(f"{name}: undecodable text")
     text, encoding = decoded
+    if not encoding.startswith("utf"):
+        # Bijoy files are Windows-1252 bytes; a detector may pick another 8-bit code page
+        cp1252 = data.decode(BIJOY_CODEPAGE, errors="replace")
+        if legacy.looks_like_bijoy(cp1252):
+            text, encoding = cp1252, BIJOY_CODEPAGE
     meta = {"encoding": encoding}
     if legacy.looks_like_bijoy(text):
         text = legacy.bijoy_to_unicode(text)
