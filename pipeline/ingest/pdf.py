@@ -110,12 +110,12 @@ def has_images(pdf) -> bool:
 
 
 def _blank(page) -> bool:
-    """No images and next to no vector paths: nothing OCR could read."""
+    """No images, no text objects and next to no vector paths: nothing OCR could read."""
     import pypdfium2.raw as c
 
     paths = 0
     for obj in page.get_objects(max_depth=2):
-        if obj.type == c.FPDF_PAGEOBJ_IMAGE:
+        if obj.type in (c.FPDF_PAGEOBJ_IMAGE, c.FPDF_PAGEOBJ_TEXT, c.FPDF_PAGEOBJ_SHADING):
             return False
         if obj.type == c.FPDF_PAGEOBJ_PATH:
             paths += 1
