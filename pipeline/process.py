@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
+import signal
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,12 +57,29 @@ def build_record(doc: Document, fields: dict, display_path: str) -> dict:
     }
 
 
+# Test hooks (tests/test_run.py), unset in normal use: a file whose display path contains the
+# value makes its worker die of SIGSEGV (as a crashing native library would) or sleep forever (as a
+# pathological file would), so the runner's worker-crashed and timeout handling run for real.
+CRASH_ON_ENV = "MINUTES_TEST_CRASH_ON"
+HANG_ON_ENV = "MINUTES_TEST_HANG_ON"
+
+
+def _test_hooks(display_path: str) -> None:
+    crash_on, hang_on = os.environ.get(CRASH_ON_ENV), os.environ.get(HANG_ON_ENV)
+    if crash_on and crash_on in display_path:
+        os.kill(os.getpid(), signal.SIGSEGV)
+    if hang_on and hang_on in display_path:
+        while True:
+            time.sleep(3600)
+
+
 def process_file(path: str, display_path: str | None = None, *, ocr: str = "auto") -> Outcome:
     """Never raises for bad input: the outcome names the error kind and message."""
     from extractors.assemble import extract
     from pipeline.ingest import ingest
 
     display_path = display_path or path
+    _test_hooks(display_path)
     t0 = time.perf_counter()
     out = Outcome(path=display_path, sha256="")
     try:

@@ -195,8 +195,10 @@ def run(paths: list[str], opts: RunOptions) -> tuple[int, list[dict]]:
             row = _row(o)
             journal.append(row)
             rows[o.path] = row
+        live = {r.get("doc_id") for r in rows.values() if r.get("doc_id")}
+        for stale in set(db.doc_ids()) - live:  # e.g. the old version of an edited file
+            db.remove_document(stale)  # the database holds what the tables hold: this run's inputs
     docs = list(iter_documents(out))
-    live = {r.get("doc_id") for r in rows.values() if r.get("doc_id")}
     write_tables(out, [d for d in docs if d.get("doc_id") in live], excel_csv=opts.excel_csv)
     manifest = [rows[k] for k in sorted(rows)]
     write_manifest(out / "manifest.csv", manifest)
