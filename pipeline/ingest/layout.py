@@ -166,8 +166,24 @@ def split_gutters(line: list[Word], gap: float) -> list[list[Word]]:
     return parts
 
 
+# A space between words is ~0.2 of the line height in Bangla fonts; poppler also breaks words where
+# a reph or a vowel sign sits on a conjunct ("পরিবর্ত"+"ন", "কর্মকর্ত"+"া", gap ~0.12) and around
+# dots ("www"+"."+"gov", gap ~0). Gaps below this share of the height are not spaces.
+JOIN_GAP = 0.15
+
+
 def _join(words: list[Word]) -> str:
-    return " ".join(w.text for w in words)
+    if not words:
+        return ""
+    heights = sorted(w.height for w in words)
+    h = heights[len(heights) // 2] or 1.0
+    out = [words[0].text]
+    for prev, w in zip(words, words[1:]):
+        if w.x0 - prev.x1 < JOIN_GAP * h and w.line is None:
+            out[-1] += w.text  # OCR words (w.line set) keep Tesseract's own spacing
+        else:
+            out.append(w.text)
+    return " ".join(out)
 
 
 def _bbox(words: list[Word]) -> tuple[float, float, float, float]:
