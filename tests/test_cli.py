@@ -1,0 +1,172 @@
+"""`minutes run` as a user runs it: a subprocess over real files, killed with SIGKILL and resumed."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from pipeline.process import HANG_ON_ENV
+from pipeline.tables import TABLES
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = sorted((ROOT / "corpus" / "seeds").glob("*.txt"))
+MINUTES = sorted((ROOT / "corpus" / "minutes").glob("*.txt"))
+_SCRIPT = Path(sys.executable).parent / "minutes"
+MINUTES_CMD = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "pipeline.cli"]
+
+
+def minutes_run(*args: str, env: dict | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
+    return subprocess.run([*MINUTES_CMD, "run", "--no-progress", *args], capture_output=True, text=True,
+                          timeout=timeout, env={**os.environ, **(env or {})})
+
+
+def read_manifest(out: Path) -> list[dict]:
+    import csv
+
+    with open(out / "manifest.csv", encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def unique_copy(src: Path, dst: Path, tag: str) -> Path:
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    dst.write_text(src.read_text(encoding="utf-8") + f"\nনথি সংখ্যা: {tag}\n", encoding="utf-8")
+    return dst
+
+
+def blank_pdf(path: Path) -> Path:
+    """A real (valid, two-page) PDF written by PDFium."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument.new()
+    for _ in range(2):
+        pdf.new_page(595, 842)
+    pdf.save(str(path))
+    pdf.close()
+    return path
+
+
+def test_bad_files_among_good_ones(tmp_path):
+    src = tmp_path / "in"
+    unique_copy(SEEDS[0], src / "good1.txt", "1")
+    unique_copy(SEEDS[2], src / "good2.txt", "2")
+    (src / "empty.txt").write_bytes(b"")
+    (src / "x.pdf").write_bytes(os.urandom(8192))
+    whole = blank_pdf(tmp_path / "whole.pdf").read_bytes()
+    assert whole.startswith(b"%PDF") and b"%%EOF" in whole[-32:]
+    (src / "half.pdf").write_bytes(whole[: len(whole) // 2])
+    out = tmp_path / "out"
+
+    res = minutes_run(str(src), "--out", str(out), "--workers", "2")
+    assert res.returncode == 1, res.stderr
+    rows = {Path(r["path"]).name: r for r in read_manifest(out)}
+    assert sorted(rows) == ["empty.txt", "good1.txt", "good2.txt", "half.pdf", "x.pdf"]
+    assert {n: (rows[n]["status"], rows[n]["error_kind"]) for n in ("empty.txt", "x.pdf", "half.pdf")} == {
+        "empty.txt": ("failed", "empty-file"),
+        "x.pdf": ("failed", "corrupt-file"),
+        "half.pdf": ("failed", "corrupt-file"),
+    }
+    for n in ("empty.txt", "x.pdf", "half.pdf"):
+        assert rows[n]["error"], n
+        assert f"failed: {src / n}: {rows[n]['error_kind']}" in res.stderr
+    assert "good1.txt" not in res.stderr and "good2.txt" not in res.stderr
+    assert "5 inputs: 3 failed, 2 ok" in res.stdout
+    for n in ("good1.txt", "good2.txt"):
+        assert rows[n]["status"] == "ok"
+        doc = json.loads((out / "documents" / f"{rows[n]['doc_id']}.json").read_text(encoding="utf-8"))
+        assert doc["source"]["path"] == str(src / n) and doc["doc_type"] == "minutes"
+    assert len(list((out / "documents").glob("*.json"))) == 2
+
+
+def test_hang_times_out_via_cli(tmp_path):
+    src = tmp_path / "in"
+    unique_copy(SEEDS[0], src / "a_good.txt", "1")
+    unique_copy(SEEDS[1], src / "z_hang.txt", "2")
+    t0 = time.monotonic()
+    res = minutes_run(str(src), "--out", str(tmp_path / "out"), "--workers", "1", "--timeout", "3",
+                      env={HANG_ON_ENV: "z_hang"}, timeout=90)
+    assert res.returncode == 1
+    assert time.monotonic() - t0 < 60
+    assert f"failed: {src / 'z_hang.txt'}: timeout" in res.stderr
+    rows = {Path(r["path"]).name: r["status"] for r in read_manifest(tmp_path / "out")}
+    assert rows == {"a_good.txt": "ok", "z_hang.txt": "failed"}
+
+
+def table_counts(out: Path) -> dict[str, int]:
+    con = sqlite3.connect(out / "minutes.sqlite")
+    try:
+        counts = {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in TABLES}
+        counts["decisions_fts"] = con.execute("SELECT count(*) FROM decisions_fts").fetchone()[0]
+        counts["distinct meetings"] = con.execute("SELECT count(DISTINCT doc_id) FROM meetings").fetchone()[0]
+        counts["distinct decisions"] = con.execute(
+            "SELECT count(*) FROM (SELECT DISTINCT doc_id, idx FROM decisions)").fetchone()[0]
+        return counts
+    finally:
+        con.close()
+
+
+def all_documents(out: Path) -> dict[str, dict]:
+    return {p.name: json.loads(p.read_text(encoding="utf-8")) for p in (out / "documents").glob("*.json")}
+
+
+N_KILL = 40
+
+
+def test_kill_9_mid_run_then_resume(tmp_path):
+    src = tmp_path / "in"
+    texts = SEEDS + MINUTES
+    for k in range(N_KILL):
+        unique_copy(texts[k % len(texts)], src / f"{k:03d}.txt", str(k))
+    out = tmp_path / "out"
+    proc = subprocess.Popen([*MINUTES_CMD, "run", "--no-progress", str(src), "--out", str(out),
+                             "--workers", "1"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)  # own process group: the kill takes its workers too
+    deadline = time.monotonic() + 90
+    try:
+        while len(list((out / "documents").glob("*.json"))) < 3 and proc.poll() is None:
+            assert time.monotonic() < deadline, "no documents written"
+            time.sleep(0.01)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+    assert proc.returncode == -signal.SIGKILL, "the run finished before it could be killed"
+    done_before = len(list((out / "documents").glob("*.json")))
+    assert 3 <= done_before < N_KILL
+
+    res = minutes_run(str(src), "--out", str(out), "--workers", "1")
+    assert res.returncode == 0, res.stderr
+    manifest = read_manifest(out)
+    assert sorted(r["path"] for r in manifest) == sorted(str(p) for p in src.glob("*.txt"))
+    statuses = [r["status"] for r in manifest]
+    assert set(statuses) <= {"ok", "unchanged"}
+    assert statuses.count("unchanged") == done_before  # the finished ones were not redone
+
+    # temporary files left by the kill (if any) are never read as outputs
+    leftovers = [p for p in out.rglob("*.tmp") if ".work" not in p.relative_to(out).parts]
+    assert all(not p.name.endswith(".json") for p in leftovers)
+    docs = all_documents(out)  # every JSON parses
+    assert len(docs) == N_KILL
+
+    clean = tmp_path / "clean"
+    res = minutes_run(str(src), "--out", str(clean), "--workers", "2")
+    assert res.returncode == 0, res.stderr
+    resumed_counts = table_counts(out)
+    assert resumed_counts == table_counts(clean)
+    assert resumed_counts["meetings"] == resumed_counts["distinct meetings"] == N_KILL
+    assert resumed_counts["decisions"] == resumed_counts["distinct decisions"] \
+        == resumed_counts["decisions_fts"]
+    assert docs == all_documents(clean)
+    for t in TABLES:
+        assert (out / "tables" / f"{t}.csv").read_bytes() == (clean / "tables" / f"{t}.csv").read_bytes(), t
+
+
+def test_usage_error_exits_2(tmp_path):
+    res = subprocess.run([*MINUTES_CMD, "run", str(tmp_path), "--executor", "dask"],
+                         capture_output=True, text=True, timeout=60)
+    assert res.returncode == 2
+    assert "--scheduler" in res.stderr
