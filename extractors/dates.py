@@ -326,12 +326,18 @@ def _clock(m: regex.Match) -> str | None:
     return f"{hour:02d}:{minute:02d}"
 
 
+# VISARGA_AS_FOUR: OCR reads the colon-like visarga in "বিকাল ৩ঃ০০ ঘটিকা" as the digit ৪: "৩৪০০ ঘটিকা".
+# Four digits whose first two are no hour (৩৪ > 23) and whose middle digit is ৪ are read as H:MM.
+VISARGA_AS_FOUR = regex.compile(r"(?<![০-৯0-9])([০-৯0-9])[৪4]([০-৫0-5][০-৯0-9])(?=\s*(?:টা|ঘটিকা|মিনিট)(?![\p{L}\p{M}]))")
+
+
 def parse_time(text: str) -> str | None:
     """The first clock time in `text` as 24-hour "HH:MM" ("বিকাল ৪.০০" -> "16:00"), or None.
 
     Several patterns may read the same hour ("বেলা ১১.৩০ টা" is also a bare "১১.৩০ টা"); the
     earliest hour wins, and of those the longest reading (the one with the day part).
     """
+    text = VISARGA_AS_FOUR.sub(r"\1:\2", text)
     found = []
     for pattern in _time_patterns():
         for m in pattern.finditer(text):

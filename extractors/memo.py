@@ -12,7 +12,9 @@ from .segment import Line, cue_pattern, has_cue, split_marker
 # MEMO_NUMBER: "৫৮.০০.০০০০.০১৮.৩১.০০৬.১৭.৯১", "৩২.০১.০০০০.০২১.১৮.০০১.২১-", "উনিঅ/ফুল/দিনাজ/২০১৯/২১৮",
 # "০৫.৪৪.৪৭০০.০০০.০৬.০০৩.২২-৫৬৭": at least three parts joined by . / or -
 MEMO_NUMBER = re.compile(
-    r"(?P<num>[\p{Bengali}A-Za-z0-9]+(?:\s?[./\-]\s?[\p{Bengali}A-Za-z0-9]+){2,})")
+    r"(?P<num>[\p{Bengali}A-Za-z0-9]+(?:\s?(?:[./\-]|[.,]{1,2}(?=[০-৯0-9]))\s?[\p{Bengali}A-Za-z0-9]+){2,})")
+# OCR_DOT: OCR reads a dot in a memo number as a comma: "৫৮.০০.০০০০.০১৮.৩১.,০০৬" -> "৫৮.০০.০০০০.০১৮.৩১.০০৬"
+OCR_DOT = re.compile(r"[.,]{2,}|,")
 # words after a number that show it is cited, not this document's memo: "… স্মারকের … তারিখের পত্র"
 CITED = re.compile(r"পত্র|মোতাবেক|অনুযায়ী|প্রেক্ষিতে|পরিপ্রেক্ষিতে|আলোকে|সূত্রে")
 
@@ -41,7 +43,8 @@ def _memo_line(ln: Line) -> str | None:
         return None
     if CITED.search(rest[n.end():]):
         return None
-    num = re.sub(r"[\s]", "", n.group("num"))
+    num = OCR_DOT.sub(".", re.sub(r"[\s]", "", n.group("num")))
+    num = re.split(r"[-–]?তারিখ", num)[0]  # "…০০১.২১-তারিখ: ১০/৬/২০২২" on one line
     return re.sub(r"[./\-]+$", "", num)
 
 

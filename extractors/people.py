@@ -21,6 +21,10 @@ EDGE_PUNCT = re.compile(r"^[\s,;:ঃ।\-–()\[\]]+|[\s,;:।\-–\[\]]+$")
 NAME_AFTER_POST = re.compile(r"(?<![\p{L}\p{M}])(?:জনাব|জনাবা|বেগম|বাবু|আলহাজ্ব|মোঃ|মো\.|ড\.|ডাঃ|এ্যাড\.)\s")
 
 
+# LEADING_JUNK: OCR noise before a name: "32 জনাব মোহাম্মদ শাহেদ পারভেজ", "$ আলহাজ্ব মোঃ …"
+LEADING_JUNK = re.compile(r"^(?:[^\p{L}\s(]+\s+)+")
+
+
 @dataclass(frozen=True)
 class Person:
     name: str | None
@@ -31,6 +35,7 @@ class Person:
 def clean_name(text: str) -> str | None:
     """Drop courtesy titles (জনাব, বাবু, আলহাজ্ব …), keep ড./মোঃ/এ্যাড. as printed."""
     t = EDGE_PUNCT.sub("", text.strip())
+    t = LEADING_JUNK.sub("", t)
     t = re.sub(r"^\((.*)\)$", r"\1", t).strip()  # "(মোঃ আবদুল কাদির)" in a signature
     drop = sorted(lexicon().honorifics_drop, key=len, reverse=True)
     changed = True

@@ -35,9 +35,10 @@ def _name_then_post(text: str) -> tuple[str, str] | None:
     ds = designations(text)
     if not ds or ds[0].start == 0 or len(text.split()) > 9:
         return None
-    name = clean_name(text[:ds[0].start])
-    if not name or not looks_like_name(name):
-        return None
+    raw = text[:ds[0].start]
+    name = clean_name(raw)
+    if not name or not looks_like_name(name) or re.search(r"[০-৯0-9]", raw):
+        return None  # "১০) কমিটির সকল সদস্য" is a numbered entry, not a signature
     return name, EDGE_PUNCT.sub("", re.split(r"[,।]", text[ds[0].start:])[0]).strip()
 
 

@@ -264,3 +264,41 @@ def test_corpus_macro_f1():
     assert len(gold) >= 15
     report = score_documents([(g, process_file(str(src)).record) for src, g in gold])
     assert report.macro_f1 >= 0.90, report.by_field()
+
+
+# ---- OCR damage the extractors repair (each line as Tesseract printed it on a 300 dpi scan) ----------------
+def test_ocr_visarga_read_as_four_in_time():
+    from extractors.dates import parse_time
+
+    assert parse_time("সভার সময় বিকাল ৩৪০০ ঘটিকা") == "15:00"
+    assert parse_time("কর্মশালা ২৪০০ টাকা") is None  # not a time: no day part and no ঘটিকা/টা after it
+
+
+def test_ocr_comma_for_dot_in_memo_number():
+    from extractors.memo import _memo_line
+
+    assert _memo_line(Line(0, "স্মারক নম্বর: ৫৮.০০.০০০০.০১৮.৩১.,০০৬.১৭.৯১", 1)) == "৫৮.০০.০০০০.০১৮.৩১.০০৬.১৭.৯১"
+    assert _memo_line(Line(0, "স্মারক নং-৩২.০১.০০০০.০২১.১৮.০০১,২১-তারিখ: ১০/৬/২০২২", 1)) == "৩২.০১.০০০০.০২১.১৮.০০১.২১"
+
+
+def test_ocr_noise_before_a_name():
+    from extractors.people import clean_name
+
+    assert clean_name("32 জনাব মোহাম্মদ শাহেদ পারভেজ") == "মোহাম্মদ শাহেদ পারভেজ"
+    assert clean_name("$ আলহাজ্ব মোঃ জিল্লুর রহমান ভূঞা") == "মোঃ জিল্লুর রহমান ভূঞা"
+
+
+def test_pdf_lines_rejoined_by_geometry():
+    from pipeline.model import Block, Document, Page
+
+    from extractors.segment import lines_of
+
+    blocks = [Block("১.০ আলোচ্য বিষয়: ২০২১-২০২২ অর্থবছরের ই-গভর্ন্যান্স ও উদ্ভাবন কর্মপরিকল্পনার অসম্পন্ন", 1,
+                    bbox=(71, 297, 505, 312)),
+              Block("কার্যক্রম পর্যালোচনা ও আশু করণীয় নির্ধারণ।", 1, bbox=(71, 315, 286, 330)),
+              Block("১.১ এ বিভাগের ইনোভেশন টিমের সদস্য সচিব সভাকে অবহিত করেন যে,", 1, bbox=(71, 343, 507, 359))]
+    doc = Document("x.pdf", "0" * 64, "pdf", [Page(1, blocks, "text-layer")])
+    got = [ln.text for ln in lines_of(doc)]
+    assert got == ["১.০ আলোচ্য বিষয়: ২০২১-২০২২ অর্থবছরের ই-গভর্ন্যান্স ও উদ্ভাবন কর্মপরিকল্পনার অসম্পন্ন "
+                   "কার্যক্রম পর্যালোচনা ও আশু করণীয় নির্ধারণ।", "",
+                   "১.১ এ বিভাগের ইনোভেশন টিমের সদস্য সচিব সভাকে অবহিত করেন যে,"]

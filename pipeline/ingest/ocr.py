@@ -7,6 +7,7 @@ the grid cell holding its centre, so cells are never read across columns.
 from __future__ import annotations
 
 import logging
+import os
 from statistics import mean
 
 import numpy as np
@@ -28,6 +29,9 @@ RULE_DILATE_PX = 3  # tolerate slight skew by thickening before looking for runs
 MISSING_LINES_RATIO = 0.7  # fewer OCR lines than this fraction of ink bands -> warning
 MIN_BAND_PT = 4.0  # ink bands lower than this are specks, not text lines
 BACKEND = "tesseract"
+# One page is OCRed per worker process; Tesseract's own OpenMP threads would only fight the pool's
+# processes for the same cores (measured: no gain on 2 cores). A caller may still set it.
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 MAX_REREAD_BANDS = 40  # cap on single-line re-reads per page (each is one Tesseract run)
 MEDIAN_PX = 3  # median filter removing scanner speckle before binarisation
 
