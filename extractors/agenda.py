@@ -155,8 +155,11 @@ def list_items(lines: list[Line]) -> list[AgendaItem]:
 
 def numbered_heads(lines: list[Line]) -> list[AgendaItem]:
     """Numbered short lines that open a section holding a discussion or a decision:
-    "২। উপজেলার সার্বিক আইন-শৃংখলা পরিস্থিতি পর্যালোচনাঃ" over "আলোচনাঃ …" / "সিদ্ধান্তঃ …"."""
-    items: list[AgendaItem] = []
+    "২। উপজেলার সার্বিক আইন-শৃংখলা পরিস্থিতি পর্যালোচনাঃ" over "আলোচনাঃ …" / "সিদ্ধান্তঃ …".
+
+    The items must count 1, 2, 3 …; most (not all: OCR damages cue words) must be confirmed by a
+    discussion or decision cue in their section, which keeps a distribution list out."""
+    cands: list[tuple[AgendaItem, bool]] = []
     for ln in lines:
         if ln.cells or ln.blank:
             continue
@@ -180,20 +183,24 @@ def numbered_heads(lines: list[Line]) -> list[AgendaItem]:
             if m2:
                 body.append(Line(nxt.idx, m2.rest, nxt.page))
         short = len(mk.rest.split()) <= 2 and bool(body)  # "৫। বিবিধঃ" over one line of prose
-        if short or any(cue_pattern("decision").match(b.text) or cue_pattern("discussion").match(b.text)
-                        or cue_pattern("decision_prose", anchored=False).search(b.text)
-                        or has_cue(b.text, "followup_header") for b in body):
-            n = _num(mk.label)
-            if n:
-                items.append(AgendaItem(n, SECTION_END.sub("", mk.rest).strip(), ln.idx))
-    # a real agenda counts 1, 2, 3 …
-    run: list[AgendaItem] = []
-    for a in items:
-        if (not run and a.number == "1") or (run and int(a.number) == int(run[-1].number) + 1):
-            run.append(a)
+        confirmed = short or any(
+            cue_pattern("decision").match(b.text) or cue_pattern("discussion").match(b.text)
+            or cue_pattern("decision_prose", anchored=False).search(b.text)
+            or has_cue(b.text, "followup_header") for b in body)
+        n = _num(mk.label)
+        if n:
+            cands.append((AgendaItem(n, SECTION_END.sub("", mk.rest).strip(), ln.idx), confirmed))
+    run: list[tuple[AgendaItem, bool]] = []
+    for a, ok in cands:
+        if (not run and a.number == "1") or (run and int(a.number) == int(run[-1][0].number) + 1):
+            run.append((a, ok))
         elif run:
             break
-    return run
+    while run and not run[-1][1]:
+        run.pop()  # an unconfirmed tail is more likely the next list than an agenda item
+    if run and sum(ok for _, ok in run) >= 0.6 * len(run):
+        return [a for a, _ in run]
+    return []
 
 
 def extract_agenda(lines: list[Line]) -> list[AgendaItem]:

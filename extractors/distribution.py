@@ -59,6 +59,20 @@ def _continues(entry: str, ln: Line, lines: list[Line]) -> bool:
     return not designations(ln.text[:20]) or entry.rstrip().endswith(",")
 
 
+# DAMAGED_MARKER: an entry number OCR could not read: "Ol অতিরিক্ত জেলা প্রশাসক (সকল), নেত্রকোণা।"
+DAMAGED_MARKER = re.compile(r"^[^\p{Bengali}\s]{1,3}\s+(?P<rest>\p{Bengali}.*)$")
+
+
+def _damaged_entry(ln: Line, last: Recipient, lines: list[Line]) -> str | None:
+    """The line between entry N and entry N+2 whose own number is unreadable is entry N+1."""
+    m = DAMAGED_MARKER.match(ln.text.strip())
+    nxt = next((x for x in lines[ln.idx + 1: ln.idx + 3] if not x.blank), None)
+    e = _entry(nxt.text) if nxt is not None else None
+    if m and e and e[0] == last.seq + 2:
+        return m.group("rest")
+    return None
+
+
 def extract_distribution(lines: list[Line]) -> list[Recipient]:
     out: list[Recipient] = []
     i = 0
@@ -86,6 +100,9 @@ def extract_distribution(lines: list[Line]) -> list[Recipient]:
                 last.recipient = (last.recipient + " " + ln.text).strip()  # a wrapped entry
             elif _is_start(ln):
                 break
+            elif last and (repaired := _damaged_entry(ln, last, lines)):
+                last = Recipient(last.seq + 1, repaired, None, None, ln.page, ln.idx)
+                out.append(last)
             else:
                 if last or j - i > 3:
                     break

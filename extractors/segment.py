@@ -35,7 +35,7 @@ class Line:
 
 
 # BULLET: a layout bullet before the real list marker, "- ১) মহিলা বিষয়ক …" -> "১) মহিলা বিষয়ক …"
-BULLET = re.compile(r"^\s*[-–•▪●◦∙·]\s+")
+BULLET = re.compile(r"^\s*(?:[-–•▪●◦∙·]\s+|[-–•▪●◦∙·](?=[০-৯0-9(]))")  # OCR drops the space: "-৬) যুগাসচিব"
 
 
 def lines_of(doc: Document) -> list[Line]:
