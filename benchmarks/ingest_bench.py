@@ -80,14 +80,10 @@ def levenshtein(a: str, b: str) -> int:
 
 
 def _levenshtein_dp(a: str, b: str) -> int:
-    """Plain DP, used only to self-check the bit-parallel version at start-up."""
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return prev[-1]
+    """Plain DP (the project's own, in pipeline.legacy), used only to self-check the bit-parallel version."""
+    from pipeline.legacy import levenshtein
+
+    return levenshtein(a, b)
 
 
 def _self_check() -> None:
