@@ -83,7 +83,14 @@ def designations(text: str) -> list[Mention]:
 
 def offices(text: str) -> list[Mention]:
     """Offices in `text`: gazetteer entries, then head-word phrases ("… অধিদপ্তর", "… সংস্থা")."""
+    if not _any_head().search(text):
+        return []  # every office name ends in a head word: most sentences need no tokenizing at all
     return list(_offices(text))
+
+
+@lru_cache(maxsize=1)
+def _any_head() -> re.Pattern:
+    return re.compile("|".join(re.escape(h) for h in _heads()))
 
 
 # Extractors ask about the same short strings many times (lines, sentence heads); the answers are
