@@ -34,11 +34,7 @@ log = logging.getLogger(__name__)
 
 TABLE_PATH = Path(__file__).parent / "data" / "bijoy.tsv"
 
-HASANTA = "\u09cd"
-NUKTA = "\u09bc"
-ZWJ = "\u200d"
-CHANDRABINDU = "\u0981"
-E_KAR, AA_KAR, AU_LENGTH = "\u09c7", "\u09be", "\u09d7"
+from pipeline.script import AA_KAR, AU_LENGTH, CHANDRABINDU, E_KAR, HASANTA, NUKTA, ZWJ  # noqa: E402
 PRE_KARS = frozenset("\u09bf\u09c7\u09c8")  # ি ে ৈ: drawn (and stored by Bijoy) before the cluster
 POST_KARS = frozenset("\u09be\u09c0\u09c1\u09c2\u09c3\u09d7")  # া ী ু ূ ৃ ৗ
 REPH_MARK = "\ue000"  # private-use stand-in for a Bijoy reph while it is being moved

@@ -30,17 +30,10 @@ log = logging.getLogger(__name__)
 
 DATA_FILE = Path(__file__).parent / "data" / "normalize.yaml"
 
-ZWNJ = "\u200c"
-ZWJ = "\u200d"
-HASANTA = "\u09cd"
-NUKTA = "\u09bc"
-VISARGA = "\u0983"
-DANDA = "\u0964"
+from pipeline.script import DANDA, HASANTA, NUKTA, VISARGA, ZWJ, ZWNJ  # noqa: E402
 
 # Character classes (inside [...]).
-CONSONANT = "\u0995-\u09b9\u09ce\u09dc\u09dd\u09df\u09f0\u09f1"  # ক..হ, ৎ, ড় ঢ় য়, ৰ ৱ
-PRE_BASE_SIGN = "\u09bf\u09c7\u09c8"  # ি ে ৈ
-VOWEL_SIGN = "\u09be-\u09c4\u09c7\u09c8\u09cb\u09cc\u09d7\u09e2\u09e3"  # া ি ী ু ূ ৃ ৄ ে ৈ ো ৌ ৗ ৢ ৣ
+from pipeline.script import CONSONANT, PRE_BASE_SIGN, VOWEL_SIGN  # noqa: E402
 BANGLA_LETTER = "\u0981\u0982\u0985-\u09b9\u09bc-\u09ce\u09d7\u09dc-\u09e3\u09f0\u09f1"  # no digits, no ঃ
 BANGLA_DIGIT = "\u09e6-\u09ef"
 BANGLA_BLOCK = "\u0980-\u09ff"

@@ -31,7 +31,7 @@ COMMON_WORDS_FILE = Path(__file__).parent / "data" / "common_words.txt"
 # scores < 0.6, so does a page where (cid:N), PUA glyphs or Bijoy make up a fifth of the tokens.
 ACCEPTABLE_SCORE = 0.6
 
-CONSONANT = "\u0995-\u09b9\u09ce\u09dc\u09dd\u09df\u09f0\u09f1"
+from pipeline.script import CONSONANT  # noqa: E402
 DEPENDENT = "\u09be-\u09c4\u09c7\u09c8\u09cb\u09cc\u09d7\u09e2\u09e3\u09cd\u09bc"  # vowel signs, hasanta, nukta
 
 # A vowel sign, hasanta or nukta with no consonant (or nukta) before it: "িসদ্ধান্ত", "েমাট", " ্য"
