@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 import regex as re
 
 from .calendar import to_bangla
-from .dates import find_dates
+from .dates import find_dates, to_ascii_digits
 from .segment import Line, cue_pattern, has_cue, split_marker
 
 # MEMO_NUMBER: "৫৮.০০.০০০০.০১৮.৩১.০০৬.১৭.৯১", "৩২.০১.০০০০.০২১.১৮.০০১.২১-", "উনিঅ/ফুল/দিনাজ/২০১৯/২১৮",
@@ -28,8 +28,16 @@ class Memo:
     warnings: list[str] = field(default_factory=list)
 
 
+# LEAD_NOISE: OCR specks before the cue: "[স্মারক নং- চরকাউয়া/ইউপি/২০২২/১৪৭"
+LEAD_NOISE = re.compile(r"^[^\p{L}\p{N}(]+")
+# CUE_NOISE: "নং :" read as junk between the cue and the number: "স্মারক TZ 3 ৪৭.৬১.০০০০…"
+CUE_NOISE = re.compile(r"^(?:[^\s\p{Bengali}]{1,3}\s+){1,2}(?=[\p{Bengali}\p{N}]+[./\-])")
+# BANGLA_DATE_UNREAD: a Bangla-calendar date whose month OCR could not read: "তারিখ: ৭ CH ১৪৩০"
+BANGLA_DATE_UNREAD = re.compile(r"(?<![০-৯0-9])(?P<d>[০-৯0-9]{1,2})\s+(?P<m>[^\s০-৯0-9]{1,12})\s+(?P<y>(?:১[৩৪]|1[34])[০-৯0-9]{2})(?![০-৯0-9])")
+
+
 def _memo_line(ln: Line) -> str | None:
-    text = ln.text.replace("\t", " ").strip()
+    text = LEAD_NOISE.sub("", ln.text.replace("\t", " ").strip())
     mk = split_marker(text)
     if mk and mk.kind != "section":
         text = mk.rest
@@ -38,6 +46,7 @@ def _memo_line(ln: Line) -> str | None:
         return None
     rest = text[m.end():]
     rest = re.sub(r"^[\s:ঃ\-–—.]*", "", rest)
+    rest = CUE_NOISE.sub("", rest)
     n = MEMO_NUMBER.match(rest)
     if not n:
         return None
@@ -76,6 +85,17 @@ def extract_memo(lines: list[Line]) -> Memo:
                 greg = d
         if greg and bangla:
             break
+    if greg and not bangla:
+        # "তারিখ: ৭ CH ১৪৩০" over "২১ মে ২০২৩": day and year agree with the Gregorian date's Bangla
+        # date, so the unread month is that date's month; said in a warning, never silently
+        b = to_bangla(greg.date)
+        for ln in window:
+            u = BANGLA_DATE_UNREAD.search(ln.text)
+            if u and int(to_ascii_digits(u.group("d"))) == b.day and int(to_ascii_digits(u.group("y"))) == b.year:
+                memo.date_bangla = {"day": b.day, "month": b.month, "year": b.year}
+                memo.warnings.append(f"memo date: Bangla month '{u.group('m')}' unreadable; "
+                                     f"{b.month} taken from the Gregorian date")
+                break
     if bangla:
         b = bangla.bangla
         memo.date_bangla = {"day": b.day, "month": b.month, "year": b.year}

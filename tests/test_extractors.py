@@ -309,3 +309,19 @@ def test_distribution_entry_with_unreadable_number():
     rs = extract_distribution(lines(text))
     assert [(r.seq, r.recipient) for r in rs][2:] == [(3, "অতিরিক্ত জেলা প্রশাসক (সকল), নেত্রকোণা"),
                                                      (4, "উপপরিচালক, স্থানীয় সরকার, নেত্রকোণা")]
+
+
+def test_ocr_noise_around_the_memo_cue():
+    from extractors.memo import _memo_line
+
+    assert _memo_line(Line(0, "[স্মারক নং- চরকাউয়া/ইউপি/২০২২/১৪৭। তারিখ: ১৪-০৬-২০২২ খ্রিঃ", 1)) == "চরকাউয়া/ইউপি/২০২২/১৪৭"
+    assert _memo_line(Line(0, "স্মারক TZ 3 ৪৭.৬১.০০০০.০১২.১৮.০০৪.২২-৫৯৮", 1)) == "৪৭.৬১.০০০০.০১২.১৮.০০৪.২২-৫৯৮"
+
+
+def test_unreadable_bangla_month_taken_from_the_gregorian_date_with_a_warning():
+    m = extract_memo(lines("স্মারক নম্বর: ২২.০০.০০০০.০৬৩.১৬.০০৫.২২-৮৪\nতারিখ: ৭ CH ১৪৩০\n২১ মে ২০২৩"))
+    assert m.date == "2023-05-21" and m.date_bangla == {"day": 7, "month": "জ্যৈষ্ঠ", "year": 1430}
+    assert any("unreadable" in w for w in m.warnings)
+    # a day that does not agree is not repaired
+    m = extract_memo(lines("স্মারক নম্বর: ২২.০০.০০০০.০৬৩.১৬.০০৫.২২-৮৪\nতারিখ: ৯ CH ১৪৩০\n২১ মে ২০২৩"))
+    assert m.date_bangla is None
