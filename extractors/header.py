@@ -57,7 +57,7 @@ def find_title(lines: list[Line]) -> tuple[str | None, int | None]:
         if ln.words <= 8 and has_cue(ln.text, "title_headings") and not key_values(ln) and not split_marker(ln.text):
             return _strip_end(ln.text), ln.idx
     for ln in top[:3]:
-        if ln.words <= 12 and "সভা" in ln.text and not offices(ln.text[:0] or "") and not key_values(ln) \
+        if ln.words <= 12 and "সভা" in ln.text and not key_values(ln) \
                 and not re.search(r"[।:]\s*$", ln.text):
             return _strip_end(ln.text), ln.idx
     return None, None

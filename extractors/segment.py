@@ -241,7 +241,6 @@ def key_values(line: Line) -> list[KeyValue]:
     if not m:
         return []
     found = []
-    pos = 0
     stripped = text.strip()
     starts = [m]
     # further keys on the same line must follow a separator: "। সময়:" or a tab
@@ -256,7 +255,6 @@ def key_values(line: Line) -> list[KeyValue]:
         value = stripped[km.end():end]
         value = re.sub(rf"^{KEY_SEP}", "", value).strip()
         found.append(KeyValue(_field_of(km.group("key")), value, line))
-        pos = end
     return found
 
 

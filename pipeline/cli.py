@@ -11,13 +11,8 @@ import click
 from pipeline.run import RunOptions, run as run_batch
 
 
-class _Group(click.Group):
-    def main(self, *args, **kwargs):
-        # usage errors exit 2 (click's default); failures inside a run exit 1
-        return super().main(*args, **kwargs)
-
-
-@click.group(cls=_Group)
+# Exit codes: click exits 2 on usage errors; `run` exits 1 when some file failed, 0 otherwise.
+@click.group()
 @click.option("-v", "--verbose", count=True, help="More logging (-v info, -vv debug).")
 def main(verbose: int) -> None:
     """Bangla meeting minutes (সভার কার্যবিবরণী) into structured data."""
