@@ -99,6 +99,35 @@ def gregorian_month_number(name: str) -> int | None:
     return _gregorian_lookup().get(normalize_word(name).rstrip(".").casefold())
 
 
+# A Bangla word OCR or a typist garbled from a month name: "২১ সেপেটম্বর, ২০১৭" (সেপ্টেম্বর with
+# the virama read as a vowel sign). Only words this long are compared, so short words (মে, জুন) and
+# other short words never turn into months; at most this many edits, and one month must be nearest.
+FUZZY_MONTH_MIN_LEN = 5
+FUZZY_MONTH_MAX_EDITS = 2
+
+
+def fuzzy_gregorian_month(word: str) -> int | None:
+    """The Gregorian month a garbled Bangla month name stands for: "সেপেটম্বর" -> 9; None when no
+    spelling in months.yaml is within FUZZY_MONTH_MAX_EDITS edits or two months are equally near."""
+    from rapidfuzz.distance import Levenshtein
+
+    w = normalize_word(word)
+    if len(w) < FUZZY_MONTH_MIN_LEN or gregorian_month_number(w) or bangla_month_number(w):
+        return None
+    best: dict[int, int] = {}
+    for spelling, n in _gregorian_lookup().items():
+        if len(spelling) < FUZZY_MONTH_MIN_LEN or not regex.match(r"\p{Bengali}", spelling):
+            continue
+        d = Levenshtein.distance(w, spelling, score_cutoff=FUZZY_MONTH_MAX_EDITS)
+        if d <= FUZZY_MONTH_MAX_EDITS:
+            best[n] = min(d, best.get(n, d))
+    if not best:
+        return None
+    top = min(best.values())
+    months = [n for n, d in best.items() if d == top]
+    return months[0] if len(months) == 1 else None
+
+
 @functools.lru_cache(maxsize=None)
 def _weekday_lookup() -> dict[str, int]:
     return {
@@ -118,6 +147,7 @@ class _Patterns:
     iso: regex.Pattern
     day_month_year: regex.Pattern
     month_day_year: regex.Pattern
+    garbled: regex.Pattern
     bangla: regex.Pattern
     tail: regex.Pattern
 
@@ -152,6 +182,13 @@ def _date_patterns() -> _Patterns:
         day_month_year=regex.compile(
             rf"{NOT_DIGIT_BEFORE}(?P<d>{DIGIT}{{1,2}}){ordinal}?[\s\-]{{0,3}}"
             rf"(?P<mon>{g_month})\.?\s*[,\-/]?\s*(?P<y>{DIGIT}{{4}}){NOT_DIGIT_AFTER}",
+            flags,
+        ),
+        # GARBLED_MONTH_DATE — a day, a Bangla word that is no known month, a year: "২১ সেপেটম্বর, ২০১৭";
+        # the word becomes a month only through fuzzy_gregorian_month
+        garbled=regex.compile(
+            rf"{NOT_DIGIT_BEFORE}(?P<d>{DIGIT}{{1,2}}){ordinal}?[\s\-]{{0,3}}"
+            rf"(?P<mon>\p{{Bengali}}{{{FUZZY_MONTH_MIN_LEN},14}}){WORD_END}\s*[,\-/]?\s*(?P<y>{DIGIT}{{4}}){NOT_DIGIT_AFTER}",
             flags,
         ),
         # MONTH_DAY_YEAR — "May 16, 2022", "মে ১৬, ২০২২"
@@ -222,6 +259,12 @@ def _month_name_matches(text: str) -> Iterable[DateMatch]:
             d = month and _safe_date(_int(m.group("y")), month, _int(m.group("d")))
             if _gregorian_ok(d):
                 yield _extend_tail(text, DateMatch(m.start(), m.end(), d, "month-name"))
+    for m in p.garbled.finditer(text):
+        month = fuzzy_gregorian_month(m.group("mon"))
+        d = month and _safe_date(_int(m.group("y")), month, _int(m.group("d")))
+        if _gregorian_ok(d):
+            log.debug("month %r read as %d", m.group("mon"), month)
+            yield _extend_tail(text, DateMatch(m.start(), m.end(), d, "month-name"))
 
 
 def _bangla_matches(text: str) -> Iterable[DateMatch]:

@@ -32,6 +32,16 @@ class Memo:
 LEAD_NOISE = re.compile(r"^[^\p{L}\p{N}(]+")
 # CUE_NOISE: "নং :" read as junk between the cue and the number: "স্মারক TZ 3 ৪৭.৬১.০০০০…"
 CUE_NOISE = re.compile(r"^(?:[^\s\p{Bengali}]{1,3}\s+){1,2}(?=[\p{Bengali}\p{N}]+[./\-])")
+# DAMAGED_MEMO_CUE: OCR loses or garbles the conjunct স্ of স্মারক, leaving "মারক নং: ৪৬.১৫…" or
+# "আ্মারক নং- ০৫.৪৬…"; "মারক" followed by নং/নম্বর is still the memo cue
+DAMAGED_MEMO_CUE = re.compile(r"^[^\s\p{N}]{0,3}মারক(?=\s*(?:নং|নম্বর))")
+# DIGITAL_MEMO: the e-Nothi memo number has fixed groups: office code 2.2.4.3, file 2.3, year 2, then
+# the serial: "৪৭.৬১.০০০০.০১২.১৮.০০৪.২২-৪৫১". OCR reads a dot as a hyphen ("…০০৪-২২-৪৫১"); inside
+# the fixed groups every separator is a dot, so those are restored (the serial's own separator,
+# '.' or '-', is left as read).
+DIGITAL_MEMO = re.compile(
+    r"^(?P<head>[০-৯0-9]{2}[.\-][০-৯0-9]{2}[.\-][০-৯0-9]{4}[.\-][০-৯0-9]{3}[.\-][০-৯0-9]{2}[.\-][০-৯0-9]{3}[.\-][০-৯0-9]{2})"
+    r"(?P<tail>[.\-].*)?$")
 # BANGLA_DATE_UNREAD: a Bangla-calendar date whose month OCR could not read: "তারিখ: ৭ CH ১৪৩০"
 BANGLA_DATE_UNREAD = re.compile(r"(?<![০-৯0-9])(?P<d>[০-৯0-9]{1,2})\s+(?P<m>[^\s০-৯0-9]{1,12})\s+(?P<y>(?:১[৩৪]|1[34])[০-৯0-9]{2})(?![০-৯0-9])")
 
@@ -41,6 +51,7 @@ def _memo_line(ln: Line) -> str | None:
     mk = split_marker(text)
     if mk and mk.kind != "section":
         text = mk.rest
+    text = DAMAGED_MEMO_CUE.sub("স্মারক", text)
     m = cue_pattern("memo").match(text)
     if not m or len(text.split()) > 14:
         return None
@@ -54,7 +65,15 @@ def _memo_line(ln: Line) -> str | None:
         return None
     num = OCR_DOT.sub(".", re.sub(r"[\s]", "", n.group("num")))
     num = re.split(r"[-–]?তারিখ", num)[0]  # "…০০১.২১-তারিখ: ১০/৬/২০২২" on one line
-    return re.sub(r"[./\-]+$", "", num)
+    return restore_digital_dots(re.sub(r"[./\-]+$", "", num))
+
+
+def restore_digital_dots(num: str) -> str:
+    """"৪৭.৬১.০০০০.০১২.১৮.০০৪-২২-৪৫১" -> "৪৭.৬১.০০০০.০১২.১৮.০০৪.২২-৪৫১"; other forms unchanged."""
+    m = DIGITAL_MEMO.match(num)
+    if not m:
+        return num
+    return m.group("head").replace("-", ".") + (m.group("tail") or "")
 
 
 def extract_memo(lines: list[Line]) -> Memo:

@@ -115,6 +115,15 @@ def test_gregorian_month_variants():
     assert gregorian_month_number("চৈত্র") is None
 
 
+def test_garbled_month_from_a_scan():
+    # GARBLED_MONTH_DATE: "সেপ্টেম্বর" OCR'd as "সেপেটম্বর" (300 dpi scan)
+    assert [m.date for m in find_dates("সভার তারিখ: ২১ সেপেটম্বর, ২০১৭ খ্রিস্টাব্দ")] == [date(2017, 9, 21)]
+    assert [m.date for m in find_dates("সভার তারিখ: ২৫ সেপেটম্বর ২০২২ খ্রিঃ, রবিবার")] == [date(2022, 9, 25)]
+    # a word that is no month stays no date; a Bangla-calendar month is not read as a Gregorian one
+    assert find_dates("১২ সদস্যের ২০২২") == []
+    assert [m.kind for m in find_dates("২২ চৈত্র ১৪২৮")] == ["bangla"]
+
+
 @pytest.mark.parametrize("line,hhmm", [
     ("তারিখ : ০৭/০৬/২০২২। সময়: বিকাল : ৪.০০", "16:00"),   # seed 000
     ("সভার সময়\tবেলা ১১.৩০ টা", "11:30"),                   # seed 003

@@ -325,3 +325,22 @@ def test_unreadable_bangla_month_taken_from_the_gregorian_date_with_a_warning():
     # a day that does not agree is not repaired
     m = extract_memo(lines("স্মারক নম্বর: ২২.০০.০০০০.০৬৩.১৬.০০৫.২২-৮৪\nতারিখ: ৯ CH ১৪৩০\n২১ মে ২০২৩"))
     assert m.date_bangla is None
+
+
+def test_damaged_memo_cue_from_ocr():
+    from extractors.memo import _memo_line
+
+    # DAMAGED_MEMO_CUE: the conjunct স্ of স্মারক lost or garbled on a 300 dpi scan
+    assert _memo_line(Line(0, "মারক নং: ৪৬.১৫.০০০০.০০২.৩২.০১১.২৪.৭৭", 1)) == "৪৬.১৫.০০০০.০০২.৩২.০১১.২৪.৭৭"
+    assert _memo_line(Line(0, "আ্মারক নং- ০৫.৪৬.৫৮০০.০০৬.০৬.০১৪,২৩.২১৮", 1)) == "০৫.৪৬.৫৮০০.০০৬.০৬.০১৪.২৩.২১৮"
+    # "মারক" alone, without নং/নম্বর after it, is not taken as the cue
+    assert _memo_line(Line(0, "মারক ৪৬.১৫.০০০০.০০২", 1)) is None
+
+
+def test_digital_memo_dots_restored_inside_the_fixed_groups():
+    from extractors.memo import restore_digital_dots
+
+    # DIGITAL_MEMO: OCR read the dot before the year as a hyphen; the serial's separator is kept
+    assert restore_digital_dots("৪৭.৬১.০০০০.০১২.১৮.০০৪-২২-৪৫১") == "৪৭.৬১.০০০০.০১২.১৮.০০৪.২২-৪৫১"
+    assert restore_digital_dots("১২.২৩.৭৬৫৫.০০৪.০৬.০০১.২১.৫৫২") == "১২.২৩.৭৬৫৫.০০৪.০৬.০০১.২১.৫৫২"
+    assert restore_digital_dots("উনিঅ/ফুল/দিনাজ/২০১৯/২১৮") == "উনিঅ/ফুল/দিনাজ/২০১৯/২১৮"
