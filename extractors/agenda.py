@@ -17,6 +17,10 @@ SUBJECT_NO = re.compile(r"^বিষয়\s*(?:নং|নম্বর)\s*[-–]
 SEP = re.compile(r"^[\s:ঃ\-–—.]*")
 # SECTION_HEAD: "০১। উপজেলা কৃষি অফিসঃ" — a numbered short line ending in a colon that names an office
 SECTION_END = re.compile(r"[:ঃ]\s*$")
+# INLINE_HEAD: a short item title and its whole discussion on one line:
+# "৩। বিবিধ: সভায় বিবিধ বিষয়ে কোনো আলোচনা হয়নি।" -> title "বিবিধ"
+INLINE_HEAD = re.compile(r"^(?P<title>[^:ঃ।]{2,40}?)\s*[:ঃ]\s+(?P<body>\S.{10,})$")
+INLINE_HEAD_MAX_WORDS = 4
 
 
 @dataclass
@@ -131,7 +135,9 @@ def table_rows(lines: list[Line], header_idx: int) -> list[Line]:
 
 
 def list_items(lines: list[Line]) -> list[AgendaItem]:
-    """'আলোচ্যসূচি:' on its own, then '১. …', '২. …' lines."""
+    """'আলোচ্যসূচি:' on its own, then '১. …', '২. …' lines counting up (blank lines between them, as
+    a PDF's paragraph spacing leaves, do not end the list; an unnumbered line or a number out of
+    sequence does)."""
     items: list[AgendaItem] = []
     for ln in lines:
         if ln.cells or not cue_pattern("agenda").match(ln.text):
@@ -139,13 +145,14 @@ def list_items(lines: list[Line]) -> list[AgendaItem]:
         rest = SEP.sub("", cue_pattern("agenda").sub("", ln.text, count=1)).strip()
         if rest:
             continue
-        for nxt in lines[ln.idx + 1: ln.idx + 30]:
+        for nxt in lines[ln.idx + 1: ln.idx + 40]:
             if nxt.blank:
-                if items:
-                    break
                 continue
             mk = split_marker(nxt.text)
             if not mk or mk.kind == "section" or _num(mk.label) is None:
+                break
+            if items and not (_num(mk.label).isdigit() and items[-1].number.isdigit()
+                              and int(_num(mk.label)) == int(items[-1].number) + 1):
                 break
             items.append(AgendaItem(_num(mk.label), mk.rest.strip(), nxt.idx))
         if items:
@@ -182,6 +189,13 @@ def numbered_heads(lines: list[Line]) -> list[AgendaItem]:
             body.append(nxt)
             if m2:
                 body.append(Line(nxt.idx, m2.rest, nxt.page))
+        inline = INLINE_HEAD.match(mk.rest)
+        if inline and len(inline.group("title").split()) <= INLINE_HEAD_MAX_WORDS \
+                and not cue_pattern("discussion").match(mk.rest) and not cue_pattern("decision").match(mk.rest):
+            n = _num(mk.label)
+            if n:
+                cands.append((AgendaItem(n, inline.group("title").strip(), ln.idx), True))
+            continue
         short = len(mk.rest.split()) <= 2 and bool(body)  # "৫। বিবিধঃ" over one line of prose
         confirmed = short or any(
             cue_pattern("decision").match(b.text) or cue_pattern("discussion").match(b.text)

@@ -87,15 +87,25 @@ def _office_before(text: str, issuing: str | None) -> str | None:
     return last_off.text if last_off else None
 
 
+def _new_paragraph(lines: list[Line], prev: Line | None, cur: Line) -> bool:
+    """A blank line between two sentences' lines, or a marker ("১.২ …", "(ক) …") opening the sentence."""
+    if prev is None:
+        return True
+    return any(ln.blank for ln in lines[prev.idx + 1: cur.idx]) or split_marker(cur.text) is not None
+
+
 def extract_indicators(lines: list[Line], issuing_office: str | None) -> list[Indicator]:
-    """The office is the one a sentence opens with ("কারা অধিদপ্তরের ইনোভেশন টিমের সদস্য সচিব … জানান"),
-    carried forward to the following sentences; "এ বিভাগের …" and no office at all mean the issuing office."""
+    """The office is the one a sentence opens with ("কারা অধিদপ্তরের ইনোভেশন টিমের সদস্য সচিব … জানান")
+    or names before the counts, carried forward to the following sentences of the same paragraph;
+    "এ বিভাগের …" and no office in the paragraph mean the issuing office."""
     out: list[Indicator] = []
     subject = issuing_office
     sents = prose_sentences(lines)
     for k, sent in enumerate(sents):
         s = sent.text
         mk = split_marker(s)
+        if _new_paragraph(lines, sents[k - 1].line if k else None, sent.line):
+            subject = issuing_office
         opening = mk.rest if mk else s
         offs = [o for o in offices(" ".join(opening.split()[:8])) if o.start <= 2]
         if offs:
@@ -120,5 +130,6 @@ def extract_indicators(lines: list[Line], issuing_office: str | None) -> list[In
             office = _office_before(s[:pos], issuing_office) or subject
             if issuing_office and office and issuing_office.startswith(office):
                 office = issuing_office
+            subject = office
             out.append(Indicator(office, code, unit, t, a, sent.line.page, sent.line.idx, s))
     return out

@@ -165,6 +165,16 @@ def test_numbered_sections_need_a_discussion_or_decision():
     assert [(a.number, a.title) for a in items] == [("1", "বিগত সভার কার্যবিবরণী পাঠ ও অনুমোদন"), ("2", "বিবিধ")]
 
 
+def test_numbered_head_with_its_discussion_on_the_same_line():
+    # INLINE_HEAD: "৩। বিবিধ: সভায় বিবিধ বিষয়ে কোনো আলোচনা হয়নি।" is item 3 "বিবিধ"
+    text = ("১। বিগত সভার সিদ্ধান্ত বাস্তবায়ন অগ্রগতি পর্যালোচনা\nসিদ্ধান্ত:\n(১) তাগিদপত্র প্রদান করতে হবে।\n"
+            "২। ২য় ত্রৈমাসিক বাস্তবায়ন অগ্রগতি\nসিদ্ধান্ত:\n(১) অফিস আদেশ জারি করতে হবে।\n"
+            "৩। বিবিধ: সভায় বিবিধ বিষয়ে কোনো আলোচনা হয়নি।")
+    items = numbered_heads(lines(text))
+    assert [(a.number, a.title) for a in items][-1] == ("3", "বিবিধ")
+    assert len(items) == 3
+
+
 def test_decision_heading_variants():
     assert _decision_heading("১.২ সিদ্ধান্ত:") == (True, "")
     assert _decision_heading("সভায় বিস্তারিত আলোচনান্তে নিম্নোক্ত সিদ্ধান্তসমূহ গৃহিত হয়ঃ") == (True, "")
@@ -344,3 +354,13 @@ def test_digital_memo_dots_restored_inside_the_fixed_groups():
     assert restore_digital_dots("৪৭.৬১.০০০০.০১২.১৮.০০৪-২২-৪৫১") == "৪৭.৬১.০০০০.০১২.১৮.০০৪.২২-৪৫১"
     assert restore_digital_dots("১২.২৩.৭৬৫৫.০০৪.০৬.০০১.২১.৫৫২") == "১২.২৩.৭৬৫৫.০০৪.০৬.০০১.২১.৫৫২"
     assert restore_digital_dots("উনিঅ/ফুল/দিনাজ/২০১৯/২১৮") == "উনিঅ/ফুল/দিনাজ/২০১৯/২১৮"
+
+
+def test_indicator_office_does_not_carry_over_from_another_paragraph():
+    text = ("(২) জেলা সমবায় কার্যালয়ের কর্মকর্তাদের প্রশিক্ষণ আয়োজনের জন্য সংশোধিত বাজেটে অর্থ বরাদ্দের প্রস্তাব বাজেট শাখায় প্রেরণ করতে হবে।\n\n"
+            "২.১ ইনোভেশন অফিসার জানান, কর্মপরিকল্পনার ২.১ নং কার্যক্রমের আওতায় সমবায় অধিদপ্তরের কর্মকর্তা-কর্মচারীদের "
+            "৪টি প্রশিক্ষণের লক্ষ্যমাত্রার বিপরীতে ২টি প্রশিক্ষণ সম্পন্ন হয়েছে। ১.২ নং কার্যক্রমের আওতায় ২টি কর্মশালা "
+            "আয়োজনের বিপরীতে ১টি কর্মশালা আয়োজন করা হয়েছে।")
+    got = [(i.office, i.activity_code, i.target, i.achieved) for i in extract_indicators(lines(text), "সমবায় অধিদপ্তর")]
+    # the second count names no office: it is the paragraph's (সমবায় অধিদপ্তর), not the previous paragraph's
+    assert got == [("সমবায় অধিদপ্তর", "2.1", 4, 2), ("সমবায় অধিদপ্তর", "1.2", 2, 1)]
