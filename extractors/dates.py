@@ -356,6 +356,8 @@ def _clock(m: regex.Match) -> str | None:
     hour = _int(m.group("h"))
     minute = _int(m.group("mi")) if m.group("mi") else 0
     groups = m.groupdict()
+    if hour == 0:
+        return None  # "বিকাল 0.00 টায়": minutes never write hour zero (midnight is "রাত ১২টা"); OCR misread ৩
     if groups.get("pm") and hour < 12:
         hour += 12
     elif groups.get("am") and hour == 12:
@@ -369,9 +371,17 @@ def _clock(m: regex.Match) -> str | None:
     return f"{hour:02d}:{minute:02d}"
 
 
-# VISARGA_AS_FOUR: OCR reads the colon-like visarga in "বিকাল ৩ঃ০০ ঘটিকা" as the digit ৪: "৩৪০০ ঘটিকা".
-# Four digits whose first two are no hour (৩৪ > 23) and whose middle digit is ৪ are read as H:MM.
-VISARGA_AS_FOUR = regex.compile(r"(?<![০-৯0-9])([০-৯0-9])[৪4]([০-৫0-5][০-৯0-9])(?=\s*(?:টা|ঘটিকা|মিনিট)(?![\p{L}\p{M}]))")
+# VISARGA_AS_FOUR: OCR reads the colon-like visarga or the dot in "বিকাল ৩ঃ০০ ঘটিকা" /
+# "সকাল ১০.৩০ ঘটিকা" as the digit ৪: "৩৪০০ ঘটিকা", "১০৪৩০ ঘটিকা". Digits H৪MM or HH৪MM before an
+# hour word are read as H:MM, unless they already are a time without a separator ("১৪৩০" = 14:30).
+VISARGA_AS_FOUR = regex.compile(r"(?<![০-৯0-9])([০-৯0-9]{1,2})[৪4]([০-৫0-5][০-৯0-9])(?=\s*(?:টা|ঘটিকা|মিনিট)(?![\p{L}\p{M}]))")
+
+
+def _visarga_as_four(m: regex.Match) -> str:
+    digits = to_ascii_digits(m.group(0))
+    if len(digits) == 4 and int(digits[:2]) <= 23:
+        return m.group(0)  # "১৪৩০ ঘটিকা": 14:30 written without a separator
+    return f"{m.group(1)}:{m.group(2)}"
 
 
 def parse_time(text: str) -> str | None:
@@ -380,7 +390,7 @@ def parse_time(text: str) -> str | None:
     Several patterns may read the same hour ("বেলা ১১.৩০ টা" is also a bare "১১.৩০ টা"); the
     earliest hour wins, and of those the longest reading (the one with the day part).
     """
-    text = VISARGA_AS_FOUR.sub(r"\1:\2", text)
+    text = VISARGA_AS_FOUR.sub(_visarga_as_four, text)
     found = []
     for pattern in _time_patterns():
         for m in pattern.finditer(text):

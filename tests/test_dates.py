@@ -209,3 +209,12 @@ def test_either_nukta_form_in_text():
         m = _one(line)
         assert (m.date, m.end) == (date(2023, 1, 5), len(line))
     assert parse_time("সন্ধ্যা\u09df ৬.৩০ টা") == "18:30"
+
+
+def test_ocr_damaged_times():
+    # VISARGA_AS_FOUR with a two-digit hour: the dot of "সকাল ১০.৩০ ঘটিকা" read as ৪ on a scan
+    assert parse_time("সময়: সকাল ১০৪৩০ ঘটিকা") == "10:30"
+    assert parse_time("সভার সময় বিকাল ৩৪০০ ঘটিকা") == "15:00"
+    # "বিকাল ৩.০০ টায়" with ৩ read as 0: no time rather than a wrong one
+    assert parse_time("রবিবার বিকাল 0.00 টায় Zoom অনলাইন প্ল্যাটফর্মে") is None
+
