@@ -294,6 +294,24 @@ def find_dates(text: str) -> list[DateMatch]:
     return _without_overlaps(found)
 
 
+def yearless_date(text: str, near: date) -> date | None:
+    """A day and month written without a year ("বুধবার (১৩ মার্চ) সকাল ১১টায়", "আগামী ০৫ জুন"), dated
+    in the year that puts it nearest to `near` (the document's own date): ৫ জানুয়ারি near
+    2023-12-20 is 2024-01-05. None when `text` holds a full date or no day and month."""
+    if find_dates(text):
+        return None
+    for m in _deadline_patterns().day_month.finditer(text):
+        month = gregorian_month_number(m.group("mon")) or gregorian_month_number(
+            regex.sub(r"(?:ের|এর|র)$", "", m.group("mon")))
+        if not month:
+            continue
+        options = [d for y in (near.year - 1, near.year, near.year + 1)
+                   if (d := _safe_date(y, month, _int(m.group("d"))))]
+        if options:
+            return min(options, key=lambda d: abs((d - near).days))
+    return None
+
+
 # ---------------------------------------------------------------- times
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from functools import lru_cache
 
 import regex as re
 
-from .dates import find_dates, parse_time
+from .dates import yearless_date, find_dates, parse_time
 from .lexicon import lexicon
 from .nlp import is_branch, offices
 from .people import EDGE_PUNCT, Person, split_person
@@ -63,12 +63,30 @@ def find_title(lines: list[Line]) -> tuple[str | None, int | None]:
     return None, None
 
 
+def _meeting_sentences(lines: list[Line]) -> list[str]:
+    """The prose sentences that say where/when the meeting was held ("… সভা অনুষ্ঠিত হয়"), in order."""
+    return [s.text for s in prose_sentences(lines)[:25] if "অনুষ্ঠিত" in s.text or "সভাপতিত্বে" in s.text]
+
+
 def _meeting_sentence(lines: list[Line]) -> str:
-    """The first prose sentence that says where/when the meeting was held ("… সভা অনুষ্ঠিত হয়")."""
-    for s in prose_sentences(lines)[:25]:
-        if "অনুষ্ঠিত" in s.text or "সভাপতিত্বে" in s.text:
-            return s.text
-    return ""
+    """The first of them."""
+    return next(iter(_meeting_sentences(lines)), "")
+
+
+def _prose_meeting_date(lines: list[Line]) -> str | None:
+    """The first meeting sentence's date; a day and month without a year ("বুধবার (১৩ মার্চ) সকাল
+    ১১টায় … এ সভা অনুষ্ঠিত হয়") takes its year from the document's first full date."""
+    sentences = [t for t in _meeting_sentences(lines) if not has_cue(t, "earlier_meeting")]
+    for text in sentences:
+        ds = find_dates(text)
+        if ds:
+            return ds[0].date.isoformat()
+    ref = next((d for ln in lines if not ln.blank for d in find_dates(ln.text)[:1]), None)
+    for text in sentences if ref else []:
+        day = yearless_date(text, ref.date)
+        if day:
+            return day.isoformat()
+    return None
 
 
 def _title_continues(prev: Line, text: str) -> bool:
@@ -216,10 +234,8 @@ def extract_header(lines: list[Line]) -> Header:
         elif kv.key == "attendance" and h.attendance is None and kv.value:
             h.attendance = _strip_end(kv.value)
     sentence = _meeting_sentence(lines)
-    if h.meeting_date is None and sentence:
-        ds = find_dates(sentence)
-        if ds:
-            h.meeting_date = ds[0].date.isoformat()
+    if h.meeting_date is None:
+        h.meeting_date = _prose_meeting_date(lines)
     if h.meeting_time is None and sentence:
         h.meeting_time = parse_time(sentence)
     near = " ".join(s.text for s in prose_sentences(lines)[:30] if "সভা" in s.text)

@@ -218,3 +218,13 @@ def test_ocr_damaged_times():
     # "বিকাল ৩.০০ টায়" with ৩ read as 0: no time rather than a wrong one
     assert parse_time("রবিবার বিকাল 0.00 টায় Zoom অনলাইন প্ল্যাটফর্মে") is None
 
+
+
+def test_yearless_date_nearest_to_the_documents_date():
+    from extractors.dates import yearless_date
+
+    assert yearless_date("বুধবার (১৩ মার্চ) সকাল ১১টায় জেলা প্রশাসকের সম্মেলন কক্ষে এ সভা অনুষ্ঠিত হয়।",
+                         date(2024, 3, 13)) == date(2024, 3, 13)
+    assert yearless_date("আগামী ৫ জানুয়ারি সভা অনুষ্ঠিত হবে", date(2023, 12, 20)) == date(2024, 1, 5)
+    assert yearless_date("৫টি কর্মশালা", date(2023, 12, 20)) is None
+    assert yearless_date("১৬ মে ২০২২ তারিখে সভা", date(2023, 12, 20)) is None  # a full date is not yearless

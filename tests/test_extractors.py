@@ -364,3 +364,16 @@ def test_indicator_office_does_not_carry_over_from_another_paragraph():
     got = [(i.office, i.activity_code, i.target, i.achieved) for i in extract_indicators(lines(text), "সমবায় অধিদপ্তর")]
     # the second count names no office: it is the paragraph's (সমবায় অধিদপ্তর), not the previous paragraph's
     assert got == [("সমবায় অধিদপ্তর", "2.1", 4, 2), ("সমবায় অধিদপ্তর", "1.2", 2, 1)]
+
+
+def test_prose_meeting_date_without_a_year_takes_the_documents_year():
+    text = ("ঝিনাইদহে ডেঙ্গু প্রতিরোধে জেলা প্রশাসনের জরুরি সভা\n\nপ্রকাশ: ১৩ মার্চ ২০২৪, ১৮:৪২\n\n"
+            "ঝিনাইদহে ডেঙ্গুর সংক্রমণ রোধে জেলা প্রশাসনের উদ্যোগে জরুরি সভা অনুষ্ঠিত হয়েছে। "
+            "বুধবার (১৩ মার্চ) সকাল ১১টায় জেলা প্রশাসকের সম্মেলন কক্ষে এ সভা অনুষ্ঠিত হয়।")
+    assert extract_header(lines(text)).meeting_date == "2024-03-13"
+
+
+def test_prose_meeting_date_is_not_an_earlier_meetings():
+    text = ("বিষয়: মাসিক সভার কার্যবিবরণী\n\nবিগত ২৪ আগস্ট, ২০১৭ তারিখে অনুষ্ঠিত সভার কার্যবিবরণী পাঠ করা হয়। "
+            "উপজেলা নির্বাহী অফিসার এর সভাপতিত্বে ২১ সেপ্টেম্বর, ২০১৭ তারিখে সভা অনুষ্ঠিত হয়।")
+    assert extract_header(lines(text)).meeting_date == "2017-09-21"
