@@ -87,11 +87,17 @@ def _office_before(text: str, issuing: str | None) -> str | None:
     return last_off.text if last_off else None
 
 
-def _new_paragraph(lines: list[Line], prev: Line | None, cur: Line) -> bool:
-    """A blank line between two sentences' lines, or a marker ("১.২ …", "(ক) …") opening the sentence."""
-    if prev is None:
+# SENTENCE_END: the previous sentence was finished ("… আয়োজন করা হয়েছে।"); a sentence cut by a page
+# break ("… সভাকে জানান" / next page "কর্মপরিকল্পনা বাস্তবায়ন …") is not a paragraph end
+SENTENCE_END = re.compile(r"[।?!:ঃ|]\s*$")
+
+
+def _new_paragraph(lines: list[Line], prev, cur) -> bool:
+    """A marker ("১.২ …", "(ক) …") opens the sentence, or a blank line follows a finished sentence."""
+    if prev is None or split_marker(cur.text) is not None:
         return True
-    return any(ln.blank for ln in lines[prev.idx + 1: cur.idx]) or split_marker(cur.text) is not None
+    gap = any(ln.blank for ln in lines[prev.line.idx + 1: cur.line.idx])
+    return gap and bool(SENTENCE_END.search(prev.text))
 
 
 def extract_indicators(lines: list[Line], issuing_office: str | None) -> list[Indicator]:
@@ -104,7 +110,7 @@ def extract_indicators(lines: list[Line], issuing_office: str | None) -> list[In
     for k, sent in enumerate(sents):
         s = sent.text
         mk = split_marker(s)
-        if _new_paragraph(lines, sents[k - 1].line if k else None, sent.line):
+        if _new_paragraph(lines, sents[k - 1] if k else None, sent):
             subject = issuing_office
         opening = mk.rest if mk else s
         offs = [o for o in offices(" ".join(opening.split()[:8])) if o.start <= 2]

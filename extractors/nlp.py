@@ -1,8 +1,9 @@
-"""People, posts and offices: spaCy's Bangla tokenizer plus SpanRuler patterns over the lexicons.
+"""People, posts and offices: spaCy's Bangla tokenizer plus matcher patterns over the lexicons.
 
 No statistical model is loaded (nothing is downloaded): `spacy.blank("bn")` tokenizes, and a
-SpanRuler built from extractors/data/*.txt|yaml labels DESIGNATION and OFFICE spans. Offices that
-the gazetteer does not list are found by their head word (office_types.yaml) and the words before it.
+PhraseMatcher (on NORM, case endings of head words stripped) and a Matcher built from
+extractors/data/*.txt|yaml label DESIGNATION and OFFICE spans. Offices that the gazetteer does not
+list are found by their head word (office_types.yaml) and the words before it.
 """
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from functools import lru_cache
 import regex as re
 import spacy
 from spacy.language import Language
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Span
 
 from .lexicon import lexicon
 
@@ -36,12 +39,16 @@ def _suffix_alt() -> str:
 def case_norm(doc):
     """NORM of an office head word without its case ending: "অধিদপ্তরের" -> "অধিদপ্তর",
     "ফাউন্ডেশনে'র" -> "ফাউন্ডেশন", so gazetteer phrases match inflected forms exactly (and fast)."""
+    _norm_heads(doc)
+    return doc
+
+
+def _norm_heads(tokens) -> None:
     pat = _head_regex()
-    for tok in doc:
+    for tok in tokens:
         m = pat.match(tok.text)
         if m and m.group("suffix"):
             tok.norm_ = m.group("head")
-    return doc
 
 
 @lru_cache(maxsize=1)
@@ -59,33 +66,63 @@ def _heads() -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=1)
-def _nlp():
-    lx = lexicon()
+def _nlp() -> Language:
+    """spacy.blank("bn") and case_norm: how texts and lexicon phrases alike are tokenized."""
     nlp = spacy.blank("bn")
     nlp.add_pipe("case_norm")
-    ruler = nlp.add_pipe("span_ruler", config={"spans_key": "mentions", "overwrite": False,
-                                                "phrase_matcher_attr": "NORM"})
-    patterns = [{"label": "DESIGNATION", "pattern": d} for d in lx.designations]
-    # "<area> … <head>": "উপজেলা কৃষি অফিসার", "জেলা প্রাথমিক শিক্ষা অফিসার"
-    for area in lx.designation_areas:
-        patterns.append({"label": "DESIGNATION", "pattern": [
-            {"TEXT": area}, {"IS_PUNCT": False, "OP": "{0,5}"}, {"TEXT": {"IN": list(lx.designation_heads)}}]})
-    for office in lx.offices:
-        patterns.append({"label": "OFFICE", "pattern": office, "id": office})
-    ruler.add_patterns(patterns)
     return nlp
+
+
+@dataclass(frozen=True)
+class _Matchers:
+    """The lexicons as spaCy matchers, and what a text must hold before a matcher can find anything
+    in it (most texts hold nothing: not calling the matchers then is most of a call's time)."""
+
+    phrases: PhraseMatcher  # posts and gazetteer offices, token by token on NORM
+    areas: Matcher  # "<area> … <head>": "উপজেলা কৃষি অফিসার", "জেলা প্রাথমিক শিক্ষা অফিসার"
+    keys: dict[int, tuple[str, str]]  # match key -> (label, gazetteer id)
+    anchor_norms: frozenset[str]  # one token NORM of every phrase (a phrase match holds all of them)
+    area_texts: frozenset[str]  # an area pattern's first token TEXT
+    office_types: frozenset[str]
+    office_stop: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def _matchers() -> _Matchers:
+    nlp, lx = _nlp(), lexicon()
+    keys: dict[int, tuple[str, str]] = {}
+
+    def key(label: str, id_: str = "") -> str:
+        name = f"{label}|{id_}"
+        keys[nlp.vocab.strings.add(name)] = (label, id_)
+        return name
+
+    phrases = PhraseMatcher(nlp.vocab, attr="NORM")
+    texts = list(lx.designations) + list(lx.offices)
+    names = [key("DESIGNATION")] * len(lx.designations) + [key("OFFICE", o) for o in lx.offices]
+    anchors = set()
+    for name, pattern in zip(names, nlp.pipe(texts)):
+        phrases.add(name, [pattern])
+        if len(pattern):
+            anchors.add(max((t.norm_ for t in pattern), key=len))
+    areas = Matcher(nlp.vocab)
+    for area in lx.designation_areas:
+        areas.add(key("DESIGNATION"), [[
+            {"TEXT": area}, {"IS_PUNCT": False, "OP": "{0,5}"}, {"TEXT": {"IN": list(lx.designation_heads)}}]])
+    return _Matchers(phrases, areas, keys, frozenset(anchors), frozenset(lx.designation_areas),
+                     frozenset(lx.office_types), frozenset(lx.office_stop_before) | frozenset(lx.designations))
 
 
 def designations(text: str) -> list[Mention]:
     """Posts in `text`, longest first where they overlap, in order of appearance."""
-    return list(_designations(text))
+    return list(_mentions(text)[0])
 
 
 def offices(text: str) -> list[Mention]:
     """Offices in `text`: gazetteer entries, then head-word phrases ("… অধিদপ্তর", "… সংস্থা")."""
     if not _any_head().search(text):
         return []  # every office name ends in a head word: most sentences need no tokenizing at all
-    return list(_offices(text))
+    return list(_mentions(text)[1])
 
 
 @lru_cache(maxsize=1)
@@ -93,34 +130,50 @@ def _any_head() -> re.Pattern:
     return re.compile("|".join(re.escape(h) for h in _heads()))
 
 
+# DIGIT: a token holding a digit ends an office name read backwards from its head: "২০২২-২৩"
+DIGIT = re.compile(r"[\d০-৯]")
+
+
 # Extractors ask about the same short strings many times (lines, sentence heads); the answers are
-# pure functions of the text, so a bounded per-process cache saves most of the matcher's time.
+# pure functions of the text, so a bounded per-process cache saves most of the matchers' time. One
+# tokenization answers both questions (posts and offices) about a text.
 @lru_cache(maxsize=8192)
-def _designations(text: str) -> tuple[Mention, ...]:
-    doc = _nlp()(text)
-    spans = [s for s in doc.spans["mentions"] if s.label_ == "DESIGNATION"]
-    return tuple(_non_overlapping([Mention("DESIGNATION", s.text, s.start_char, s.end_char) for s in spans]))
+def _mentions(text: str) -> tuple[tuple[Mention, ...], tuple[Mention, ...]]:
+    mx = _matchers()
+    doc = _nlp().make_doc(text)
+    tokens = list(doc)
+    _norm_heads(tokens)
+    matches = []
+    if any(t.text in mx.area_texts for t in tokens):
+        matches += mx.areas(doc)
+    if any(t.norm_ in mx.anchor_norms for t in tokens):
+        matches += mx.phrases(doc)
+    # one span per distinct (place, label, id), in spaCy's span order
+    spans = sorted({Span(doc, start, end, label=mx.keys[k][0], span_id=mx.keys[k][1])
+                    for k, start, end in matches if start != end})
+    posts, found = [], []
+    for s in spans:
+        if s.label_ == "DESIGNATION":
+            posts.append(Mention("DESIGNATION", s.text, s.start_char, s.end_char))
+        elif s.label_ == "OFFICE":
+            found.append(Mention("OFFICE", s.id_ or s.text, s.start_char, s.end_char))
+    return tuple(_non_overlapping(posts)), tuple(_non_overlapping(found + _head_word_offices(tokens, mx)))
 
 
-@lru_cache(maxsize=8192)
-def _offices(text: str) -> tuple[Mention, ...]:
-    lx = lexicon()
-    doc = _nlp()(text)
-    found = [Mention("OFFICE", s.id_ or s.text, s.start_char, s.end_char)
-             for s in doc.spans["mentions"] if s.label_ == "OFFICE"]
-    stop = set(lx.office_stop_before) | set(lx.designations)
-    types = set(lx.office_types)
-    for tok in doc:
-        head = tok.norm_ if tok.norm_ in types else None
+def _head_word_offices(tokens, mx: _Matchers) -> list[Mention]:
+    """Offices the gazetteer does not list: an office type word and up to four words before it."""
+    found = []
+    for tok in tokens:
+        head = tok.norm_ if tok.norm_ in mx.office_types else None
         if not head:
             continue
         words = []
         j = tok.i - 1
         while j >= 0 and len(words) < 4:
-            t = doc[j]
-            if t.is_punct or t.like_num or re.search(r"[\d০-৯]", t.text) or t.text in stop:
+            t = tokens[j]
+            if t.is_punct or t.like_num or DIGIT.search(t.text) or t.text in mx.office_stop:
                 break
-            if t.text == "সরকার" and j > 0 and doc[j - 1].text == "বাংলাদেশ":
+            if t.text == "সরকার" and j > 0 and tokens[j - 1].text == "বাংলাদেশ":
                 break  # "গণপ্রজাতন্ত্রী বাংলাদেশ সরকার" heads a letterhead; "জাতীয় স্থানীয় সরকার ইনস্টিটিউট" is a name
             # a genitive word before the head ends the name unless the head is an office building
             # ("জেলা প্রশাসকের কার্যালয়" is one name; "টিমের সদস্য" is not an office)
@@ -130,9 +183,9 @@ def _offices(text: str) -> tuple[Mention, ...]:
             words.pop(0)
         if not words:
             continue
-        start = doc[tok.i - len(words)].idx
+        start = tokens[tok.i - len(words)].idx
         found.append(Mention("OFFICE", " ".join(words + [head]), start, tok.idx + len(tok.text), "head-word"))
-    return tuple(_non_overlapping(found))
+    return found
 
 
 def _non_overlapping(ms: list[Mention]) -> list[Mention]:

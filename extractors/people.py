@@ -25,6 +25,12 @@ NAME_AFTER_POST = re.compile(r"(?<![\p{L}\p{M}])(?:জনাব|জনাবা|
 LEADING_JUNK = re.compile(r"^(?:[^\p{L}\s(]+\s+)+")
 
 
+# NOT_IN_NAME: a digit, '@', ':' or a danda rules a line out as a name: "সভাপতি: জেলা প্রশাসক", "তারিখ ১২/০৫/২০২২"
+NOT_IN_NAME = re.compile(r"[০-৯0-9@:।]")
+# NAME_LETTER: a name holds a Bangla or Latin letter: "মোঃ আবদুল কাদির", "Md. Abdul Kader" (not "-- ,")
+NAME_LETTER = re.compile(r"\p{Bengali}|[A-Za-z]")
+
+
 @dataclass(frozen=True)
 class Person:
     name: str | None
@@ -52,11 +58,11 @@ def clean_name(text: str) -> str | None:
 def looks_like_name(text: str) -> bool:
     """A short line of letters: no digits, no sentence end, at most six words, not a post or office."""
     t = text.strip()
-    if not t or re.search(r"[০-৯0-9@:।]", t) or len(t.split()) > 6 or len(t) < 4:
+    if not t or NOT_IN_NAME.search(t) or len(t.split()) > 6 or len(t) < 4:
         return False
     if designations(t) or offices(t):
         return False
-    return bool(re.search(r"\p{Bengali}|[A-Za-z]", t))
+    return bool(NAME_LETTER.search(t))
 
 
 def split_person(text: str) -> Person:

@@ -36,6 +36,8 @@ class Line:
 
 # BULLET: a layout bullet before the real list marker, "- ১) মহিলা বিষয়ক …" -> "১) মহিলা বিষয়ক …"
 BULLET = re.compile(r"^\s*(?:[-–•▪●◦∙·]\s+|[-–•▪●◦∙·](?=[০-৯0-9(]))")  # OCR drops the space: "-৬) যুগাসচিব"
+# SPACE_RUN: spaces and no-break spaces inside a line collapse to one: "সভাপতি  \u00a0ড. তরুণ" -> "সভাপতি ড. তরুণ"
+SPACE_RUN = re.compile(r"[ \u00a0]+")
 
 
 def lines_of(doc: Document) -> list[Line]:
@@ -58,7 +60,7 @@ def lines_of(doc: Document) -> list[Line]:
                     cells = [c.strip() for c in t.split("\t")]
                     out.append(Line(len(out), "\t".join(cells), b.page, cells))
                 else:
-                    out.append(Line(len(out), re.sub(r"[ \u00a0]+", " ", t), b.page, bullet=bullet))
+                    out.append(Line(len(out), SPACE_RUN.sub(" ", t), b.page, bullet=bullet))
     return out
 
 
@@ -122,6 +124,7 @@ class Marker:
         return int(head) if head.isdigit() else None
 
 
+@lru_cache(maxsize=4096)  # asked about the same lines by every extractor; a Marker is immutable
 def split_marker(text: str) -> Marker | None:
     text = text.strip()
     for kind, pat in (("section", MARKER_SECTION), ("paren", MARKER_PAREN),
@@ -133,13 +136,22 @@ def split_marker(text: str) -> Marker | None:
 
 
 # ---- sentences ------------------------------------------------------------------------------------
-# SENTENCE_END: Bangla danda or ?/! ends a sentence: "… পাইলটিং করতে হবে। মাঠ পর্যায়ে …"
-SENTENCE_END = re.compile(r"(?<=[।?!])\s+|(?<=[।?!])(?=[^\s।])")
+# SENTENCE_END: Bangla danda or ?/! ends a sentence: "… পাইলটিং করতে হবে। মাঠ পর্যায়ে …". The mark is
+# matched (and kept with its sentence) rather than looked behind for at every position, ~9x faster.
+SENTENCE_END = re.compile(r"[।?!](?:\s+|(?=[^\s।]))")
 
 
 def sentences(text: str) -> list[str]:
-    parts = [p.strip() for p in SENTENCE_END.split(text)]
+    parts, last = [], 0
+    for m in SENTENCE_END.finditer(text):
+        parts.append(text[last:m.start() + 1].strip())
+        last = m.end()
+    parts.append(text[last:].strip())
     return [p for p in parts if p and p not in ("।",)]
+
+
+# LINE_ENDS_SENTENCE: "… সভার কাজ শুরু করেন। " ends a sentence at the line's end; "… আয়োজনের" does not
+LINE_ENDS_SENTENCE = re.compile(r"[।?!]\s*$")
 
 
 @dataclass(frozen=True)
@@ -175,7 +187,7 @@ def prose_sentences(lines: list[Line]) -> list[Sentence]:
             start = ln
         # emit complete sentences as soon as a line ends one, so provenance stays close
         buf.append(ln.text)
-        if re.search(r"[।?!]\s*$", ln.text):
+        if LINE_ENDS_SENTENCE.search(ln.text):
             flush()
     flush()
     return out
@@ -201,6 +213,10 @@ def has_cue(text: str, group: str, sub: str | None = None) -> bool:
 
 # KEY_SEP: what stands between a header key and its value: "সভাপতি : …", "তারিখ ঃ …", "স্থান\t…", "স্মারক নং-…"
 KEY_SEP = r"[\s:ঃ\-–—]*"
+# LEADING_KEY_SEP: the separator a value starts with: " : ড. তরুণ কান্তি শিকদার" -> "ড. তরুণ কান্তি শিকদার"
+LEADING_KEY_SEP = re.compile(rf"^{KEY_SEP}")
+# KEY_SEP_AFTER: a further key on a line is followed by a colon or tab: "তারিখ : ০৭/০৬/২০২২। সময়: বিকাল" (after "সময়")
+KEY_SEP_AFTER = re.compile(r"\s*[:ঃ\t]")
 
 
 @dataclass
@@ -248,12 +264,12 @@ def key_values(line: Line) -> list[KeyValue]:
         before = stripped[:mm.start()].rstrip()
         after = stripped[mm.end():mm.end() + 3]
         if (before.endswith(("।", "\t", ";", ",")) or "\t" in stripped[mm.start() - 2:mm.start()]) \
-                and re.match(r"\s*[:ঃ\t]", after):
+                and KEY_SEP_AFTER.match(after):
             starts.append(mm)
     for i, km in enumerate(starts):
         end = starts[i + 1].start() if i + 1 < len(starts) else len(stripped)
         value = stripped[km.end():end]
-        value = re.sub(rf"^{KEY_SEP}", "", value).strip()
+        value = LEADING_KEY_SEP.sub("", value).strip()
         found.append(KeyValue(_field_of(km.group("key")), value, line))
     return found
 

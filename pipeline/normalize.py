@@ -77,6 +77,8 @@ ASCII_DANDA_MARKER = re.compile(r"^(\s*(?:- )?)([0-9])1(?=[\t ]+\S)")
 ASCII_PAREN_MARKER = re.compile(r"^(\s*(?:- )?\(?)([0-9])(?=[)।]\s*\S)")
 # Any ASCII-numbered list marker: "1. Introduction", "- 3) উপসচিব", "12\tসভাকক্ষ"
 ASCII_LIST_MARKER = re.compile(r"^\s*(?:- )?\(?([0-9]{1,3})(?:[.):।]|\t)")
+# Any ASCII digit: text without one has no ASCII list marker ("১। …" has none, "1. …" has one)
+ASCII_DIGIT = re.compile(r"[0-9]")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -194,6 +196,8 @@ def uses_ascii_list_numbers(text: str, data: NormalizeData | None = None) -> boo
     marker is not one of the known OCR confusions ("1) …", "3. …", "12\\t…"). Then no marker is
     "repaired", since "8)" would be item 8 there, not ৪."""
     data = data or load_data()
+    if not ASCII_DIGIT.search(text):
+        return False  # every ASCII list marker holds an ASCII digit
     for line in LINE_BREAK.split(text):
         m = ASCII_LIST_MARKER.match(line)
         if not m or not _rest_is_bangla(line[m.end():]):
@@ -210,11 +214,15 @@ def normalize_line(line: str, *, repair_markers: bool = True, data: NormalizeDat
     """All rules on one line (no \\n or \\f inside; \\t cell separators are kept)."""
     data = data or load_data()
     line = nfc(line)
-    line = khanda_ta(line)
-    line = drop_stray_joiners(line)
-    line = nukta_to_consonant(line)
+    composed = line
+    if ZWJ in line or ZWNJ in line:  # both rules need a joiner
+        line = khanda_ta(line)
+        line = drop_stray_joiners(line)
+    if NUKTA in line:
+        line = nukta_to_consonant(line)
     line = reorder_visual_vowels(line)
-    line = nfc(line)
+    if line != composed:  # NFC again only when a rule moved something (NFC is idempotent)
+        line = nfc(line)
     line = pipe_to_danda(line)
     line = visarga_to_colon(line, data)
     if repair_markers:
@@ -229,10 +237,12 @@ def normalize_text(text: str, *, ascii_list_numbers: bool | None = None) -> str:
     data = load_data()
     if ascii_list_numbers is None:
         ascii_list_numbers = uses_ascii_list_numbers(text, data)
-    parts = LINE_BREAK.split(text)
-    out = [p if p in ("\n", "\f") else normalize_line(p, repair_markers=not ascii_list_numbers, data=data)
-           for p in parts]
-    result = "".join(out)
+    if "\n" not in text and "\f" not in text:  # one line (most blocks)
+        result = normalize_line(text, repair_markers=not ascii_list_numbers, data=data)
+    else:
+        parts = LINE_BREAK.split(text)
+        result = "".join(p if p in ("\n", "\f") else
+                         normalize_line(p, repair_markers=not ascii_list_numbers, data=data) for p in parts)
     if result != text:
         log.debug("normalize: %d -> %d chars", len(text), len(result))
     return result

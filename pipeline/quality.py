@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -80,21 +81,37 @@ def common_words() -> frozenset[str]:
 def is_known(word: str, known: frozenset[str]) -> bool:
     if word in known:
         return True
-    return any(word.endswith(s) and word[: -len(s)] in known for s in SUFFIXES if len(word) > len(s) + 1)
+    if not word.endswith(SUFFIXES):
+        return False
+    for s in SUFFIXES:
+        if len(word) > len(s) + 1 and word.endswith(s) and word[: -len(s)] in known:
+            return True
+    return False
 
 
 def bangla_char_count(text: str) -> int:
-    return sum(1 for c in text if "\u0980" <= c <= "\u09ff")
+    return sum(n for c, n in Counter(text).items() if "\u0980" <= c <= "\u09ff")
 
 
 def _is_bijoy_token(tok: str) -> bool:
     return bool(BIJOY_MARK.search(tok)) and any("a" <= c.lower() <= "z" for c in tok)
 
 
+def latin_tokens(text: str) -> list[str]:
+    """LATIN_TOKEN tokens of `text` outside web and mail addresses. An address never spans
+    whitespace, so only the whitespace-separated chunks that hold a Latin token are searched for
+    one (WEB_ADDRESS is slow on a whole page)."""
+    out: list[str] = []
+    for chunk in text.split():
+        if LATIN_TOKEN.search(chunk):
+            out += LATIN_TOKEN.findall(WEB_ADDRESS.sub(" ", chunk))
+    return out
+
+
 def bijoy_tokens(text: str) -> tuple[int, int]:
     """(Bijoy-looking tokens, Latin tokens). A token counts when it mixes ASCII letters with Bijoy
     marks ("†mvbvi"); when 'v'/'w' crowd the Latin letters, every Latin token counts ("Avgvi")."""
-    toks = [t for t in LATIN_TOKEN.findall(WEB_ADDRESS.sub(" ", text)) if len(t) > 1 or BIJOY_MARK.search(t)]
+    toks = [t for t in latin_tokens(text) if len(t) > 1 or BIJOY_MARK.search(t)]
     if not toks:
         return 0, 0
     letters = "".join(c for t in toks for c in t if "a" <= c.lower() <= "z")
@@ -112,7 +129,8 @@ def _factor(rate: float, weight: float) -> float:
 def score_text(text: str) -> Quality:
     """Score ``text`` (a page or a document) for Bangla well-formedness."""
     text = unicodedata.normalize("NFC", text or "")
-    bangla = bangla_char_count(text)
+    chars = Counter(text)
+    bangla = sum(n for c, n in chars.items() if "\u0980" <= c <= "\u09ff")
     tokens = WORD_SPLIT.findall(text)
     if not tokens:
         return Quality(0.0, ["empty"], 0)
@@ -146,8 +164,10 @@ def score_text(text: str) -> Quality:
         score *= _factor(rate, 2.0)
         reasons.append(f"Bijoy/ANSI-encoded tokens: {bijoy} of {latin} Latin tokens")
 
-    letters = sum(1 for c in text if c.isalpha())
-    bangla_letters = sum(1 for c in text if c.isalpha() and "\u0980" <= c <= "\u09ff")
+    # counted over distinct characters (a page has ~3000 characters, ~100 distinct)
+    alpha = [(c, n) for c, n in chars.items() if c.isalpha()]
+    letters = sum(n for _, n in alpha)
+    bangla_letters = sum(n for c, n in alpha if "\u0980" <= c <= "\u09ff")
     share = bangla_letters / max(1, letters)
     if share < 0.5:
         score *= share / 0.5
@@ -155,7 +175,7 @@ def score_text(text: str) -> Quality:
 
     if words:
         known = common_words()
-        known_share = sum(1 for w in words if is_known(w, known)) / len(words)
+        known_share = sum(n for w, n in Counter(words).items() if is_known(w, known)) / len(words)
         # Short texts (a signature block) are judged leniently: the expected share grows with length.
         expected = 0.25 * min(1.0, len(words) / 40)
         if known_share < expected:

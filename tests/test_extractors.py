@@ -377,3 +377,11 @@ def test_prose_meeting_date_is_not_an_earlier_meetings():
     text = ("বিষয়: মাসিক সভার কার্যবিবরণী\n\nবিগত ২৪ আগস্ট, ২০১৭ তারিখে অনুষ্ঠিত সভার কার্যবিবরণী পাঠ করা হয়। "
             "উপজেলা নির্বাহী অফিসার এর সভাপতিত্বে ২১ সেপ্টেম্বর, ২০১৭ তারিখে সভা অনুষ্ঠিত হয়।")
     assert extract_header(lines(text)).meeting_date == "2017-09-21"
+
+
+def test_indicator_office_carries_over_a_page_break_inside_a_sentence():
+    # a LibreOffice PDF breaks the page inside the sentence; the blank line is no paragraph end
+    text = ("ফায়ার সার্ভিস ও সিভিল ডিফেন্স অধিদপ্তরের ইনোভেশন টিমের সদস্য সচিব সভাকে জানান যে, ২০২১-২০২২ অর্থবছরের\n\n"
+            "কর্মপরিকল্পনা বাস্তবায়ন সংক্রান্ত ৪টি প্রশিক্ষণ আয়োজনের বিপরীতে ৩টি প্রশিক্ষণের আয়োজন করা হয়েছে।")
+    got = [(i.office, i.target, i.achieved) for i in extract_indicators(lines(text), "সুরক্ষা সেবা বিভাগ")]
+    assert got == [("ফায়ার সার্ভিস ও সিভিল ডিফেন্স অধিদপ্তর", 4, 3)]

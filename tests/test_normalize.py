@@ -190,3 +190,35 @@ def test_fold_for_match():
     assert fold_for_match("মহিলা বিষয়ক অধিদপ্তর, ঢাকা।") == NFC("মহিলা বিষয়ক অধিদপ্তর, ঢাকা")
     assert fold_for_match(None) == ""
     assert fold_for_match("য়") == fold_for_match("\u09df")
+
+
+def _every_rule(line: str) -> str:
+    """The rules in order with none skipped (normalize_line skips those whose characters are absent)."""
+    data = nz.load_data()
+    for rule in (nz.nfc, nz.khanda_ta, nz.drop_stray_joiners, nz.nukta_to_consonant,
+                 nz.reorder_visual_vowels, nz.nfc, nz.pipe_to_danda):
+        line = rule(line)
+    return nz.repair_list_marker(nz.visarga_to_colon(line, data), data)
+
+
+@pytest.mark.parametrize("line", [
+    "বিদ্যুত\u09cd\u200d সরবরাহ", "সভা\u200cর কা\u200dজ", "র\u200d\u09cdযাব", "যা\u09bc", "ৈনিতক",
+    "সভায় িবস্তািরত আেলাচনান্তে িনম্নাক্ত িসদ্ধান্তসমূহ গৃহীত হয়।", "ম\u09c7\u09be", "সভার কাজ শুরু করেন|",
+    "সময়ঃ ৩ঃ০০", "21\tমহিলা বিষয়ক অধিদপ্তরের ২০২১-২০২২ অর্থবছরের", "- 8) নির্বাহী পরিচালক , জাতীয় মহিলা সংস্থা",
+    "সময়: বিকাল ৪.০০".replace("য়", "\u09df"), "Zoom Online Platform", "",
+])
+def test_normalize_line_is_every_rule_in_order(line):
+    assert nz.normalize_line(line) == _every_rule(line)
+
+
+def test_seed_lines_are_every_rule_in_order():
+    for prefix in ("000", "001", "003"):
+        for line in seed(prefix).split("\n"):
+            assert nz.normalize_line(line) == _every_rule(line), line
+
+
+def test_text_without_ascii_digits_has_no_ascii_list_numbers():
+    # ASCII_DIGIT: "১। পরিচালক, …" has no ASCII digit, so no ASCII list marker
+    assert not nz.ASCII_DIGIT.search("১। পরিচালক, মহিলা বিষয়ক অধিদপ্তর, ঢাকা;")
+    assert not nz.uses_ascii_list_numbers("১। পরিচালক, মহিলা বিষয়ক অধিদপ্তর, ঢাকা;\n২। উপসচিব, উন্নয়ন-২ শাখা")
+    assert nz.uses_ascii_list_numbers("1) উপসচিব, প্রশাসন-১ শাখা")

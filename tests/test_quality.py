@@ -92,3 +92,23 @@ def test_web_and_mail_addresses_are_not_bijoy():
 @pytest.mark.parametrize("path", sorted((SEEDS.parent / "minutes").glob("*.txt")), ids=lambda p: p.name[:3])
 def test_annotated_minutes_score_high(path):
     assert score_text(path.read_text(encoding="utf-8")).score > 0.9
+
+
+@pytest.mark.parametrize("text", [
+    "ওয়েবসাইট: www.moef.gov.bd, plan.moef.gov.bd ইমেইল: charkawaup@gmail.com",
+    "Avgvi †mvbvi evsjv (www.x.gov.bd)\tAvwg †Zvgvq fv‡jvevwm\n",
+    "স্থান\tZoom Online Platform\u00a0mail:a@b.com, https://x.org/y?z=1",
+])
+def test_latin_tokens_chunk_by_chunk_as_on_the_whole_text(text):
+    # WEB_ADDRESS never spans whitespace, so the addresses are found chunk by chunk
+    from pipeline.quality import LATIN_TOKEN, WEB_ADDRESS, latin_tokens
+
+    assert latin_tokens(text) == LATIN_TOKEN.findall(WEB_ADDRESS.sub(" ", text))
+
+
+def test_latin_tokens_of_the_seeds_as_on_the_whole_text():
+    from pipeline.quality import LATIN_TOKEN, WEB_ADDRESS, latin_tokens
+
+    for path in sorted(SEEDS.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        assert latin_tokens(text) == LATIN_TOKEN.findall(WEB_ADDRESS.sub(" ", text))
