@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from operator import attrgetter
 from statistics import median
+from typing import NamedTuple
 
 from pipeline.model import Block
 
@@ -18,8 +20,10 @@ log = logging.getLogger(__name__)
 SNAP = 3.0  # rulings closer than this (points / pixels scaled) are the same line
 
 
-@dataclass(frozen=True)
-class Word:
+class Word(NamedTuple):
+    """A word and its box. A named tuple, not a dataclass: a text PDF page has ~200 of them, made
+    once per page and read many times, and a tuple is several times cheaper to build."""
+
     text: str
     x0: float
     y0: float
@@ -142,17 +146,28 @@ def group_lines(words: list[Word]) -> list[list[Word]]:
         ordered = sorted(by_id.values(), key=lambda ws: min(w.y0 for w in ws))
         return [sorted(ws, key=lambda w: w.x0) for ws in ordered]
     lines: list[list[Word]] = []
-    for w in sorted(words, key=lambda w: (w.cy, w.x0)):
+    top = bottom = 0.0  # vertical extent of the line being built
+    for w in sorted(words, key=_centre_then_left):
+        y0, y1 = w.y0, w.y1
         if lines:
-            last = lines[-1]
-            top = min(o.y0 for o in last)
-            bottom = max(o.y1 for o in last)
-            overlap = min(bottom, w.y1) - max(top, w.y0)
-            if overlap > 0.5 * min(w.height, bottom - top):
-                last.append(w)
+            overlap = min(bottom, y1) - max(top, y0)
+            if overlap > 0.5 * min(y1 - y0, bottom - top):
+                lines[-1].append(w)
+                if y0 < top:
+                    top = y0
+                if y1 > bottom:
+                    bottom = y1
                 continue
         lines.append([w])
-    return [sorted(line, key=lambda w: w.x0) for line in lines]
+        top, bottom = y0, y1
+    return [sorted(line, key=_left) for line in lines]
+
+
+def _centre_then_left(w: Word) -> tuple[float, float]:
+    return ((w.y0 + w.y1) / 2, w.x0)
+
+
+_left = attrgetter("x0")
 
 
 def split_gutters(line: list[Word], gap: float) -> list[list[Word]]:
@@ -175,7 +190,7 @@ JOIN_GAP = 0.15
 def _join(words: list[Word]) -> str:
     if not words:
         return ""
-    heights = sorted(w.height for w in words)
+    heights = sorted([w.y1 - w.y0 for w in words])
     h = heights[len(heights) // 2] or 1.0
     out = [words[0].text]
     for prev, w in zip(words, words[1:]):
@@ -187,8 +202,8 @@ def _join(words: list[Word]) -> str:
 
 
 def _bbox(words: list[Word]) -> tuple[float, float, float, float]:
-    return (min(w.x0 for w in words), min(w.y0 for w in words),
-            max(w.x1 for w in words), max(w.y1 for w in words))
+    _, x0, y0, x1, y1, *_ = zip(*words)
+    return (min(x0), min(y0), max(x1), max(y1))
 
 
 def table_rows(table: Table, words: list[Word], page: int, index: int, backend: str,
@@ -223,21 +238,24 @@ def page_blocks(words: list[Word], rules: list[Rule], page: int, backend: str,
     items: list[tuple[float, list[Block]]] = []
     rest = list(words)
     for i, t in enumerate(tables):
-        inside = [w for w in rest if t.contains(w)]
+        inside, outside = [], []
+        for w in rest:
+            (inside if t.contains(w) else outside).append(w)
         if not inside:
             continue
-        rest = [w for w in rest if not t.contains(w)]
+        rest = outside
         items.append((t.y0, table_rows(t, inside, page, i, backend, scale)))
     if rest:
         med_h = median(w.height for w in rest)
         gap = 3.0 * med_h
         for line in group_lines(rest):
             parts = split_gutters(line, gap)
-            bb = tuple(v * scale for v in _bbox(line))
+            box = _bbox(line)
+            bb = tuple(v * scale for v in box)
             if len(parts) == 1:
                 blk = Block(text=_join(line), page=page, bbox=bb, backend=backend)
             else:
                 blk = Block.row([_join(p) for p in parts], page, bbox=bb, backend=backend)
-            items.append((min(w.y0 for w in line), [blk]))
+            items.append((box[1], [blk]))
     items.sort(key=lambda it: it[0])
     return [b for _, blks in items for b in blks]

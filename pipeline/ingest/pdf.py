@@ -1,6 +1,6 @@
 """PDF: poppler's glyph-faithful text layer, geometry for reading order, OCR where it is needed.
 
-Text comes from ONE `pdftotext -bbox-layout` run per document (words with boxes); never from
+Text comes from ONE `pdftotext -bbox` run per document (words with boxes); never from
 pdfminer/pdfplumber, which scramble Bangla vowel signs. Table grids come from the ruling lines
 pypdfium2 reports as path objects. Pages without text, or whose text scores badly on
 `quality.score_text`, are OCRed (unless ocr="never").
@@ -10,7 +10,11 @@ from __future__ import annotations
 import logging
 import re
 import subprocess
+from collections.abc import Container
 from dataclasses import dataclass
+from functools import lru_cache
+from itertools import repeat
+from types import SimpleNamespace
 
 from pipeline.ingest.layout import Rule, Word, page_blocks, rules_from_boxes
 from pipeline.model import CorruptFile, EncryptedFile, NoContent, Page
@@ -58,7 +62,9 @@ def poppler_words(path: str, name: str) -> list[PdfPageText]:
     from lxml import etree
 
     try:
-        proc = subprocess.run(["pdftotext", "-bbox-layout", "-enc", "UTF-8", path, "-"],
+        # -bbox lists the same words in the same order as -bbox-layout (poppler walks flows, blocks
+        # and lines for both) without the flow/block/line elements we do not use: less to write and parse
+        proc = subprocess.run(["pdftotext", "-bbox", "-enc", "UTF-8", path, "-"],
                               capture_output=True, timeout=PDFTOTEXT_TIMEOUT_S, check=False)
     except subprocess.TimeoutExpired as e:
         raise CorruptFile(f"{name}: pdftotext timed out") from e
@@ -67,26 +73,84 @@ def poppler_words(path: str, name: str) -> list[PdfPageText]:
     root = etree.fromstring(proc.stdout, etree.XMLParser(recover=True, huge_tree=True))
     pages = []
     for pg in root.iter(f"{XHTML}page"):
-        words = [
-            Word(w.text.strip(), float(w.get("xMin")), float(w.get("yMin")),
-                 float(w.get("xMax")), float(w.get("yMax")))
-            for w in pg.iter(f"{XHTML}word") if w.text and w.text.strip()
-        ]
+        words = []
+        for w in pg.iter(f"{XHTML}word"):
+            text = (w.text or "").strip()
+            if text:
+                words.append(Word(text, float(w.get("xMin")), float(w.get("yMin")),
+                                  float(w.get("xMax")), float(w.get("yMax"))))
         pages.append(PdfPageText(float(pg.get("width")), float(pg.get("height")), words))
     return pages
 
 
+@lru_cache(maxsize=1)
+def _pdfium_calls():
+    """pdfium's object walk as foreign functions on plain integer handles: pypdfium2's own
+    `PdfPage.get_objects` builds a Python object for every object before filtering by type, and its
+    raw bindings build a ctypes pointer per call; a text page holds ~1500 text objects and few paths."""
+    import ctypes
+
+    import pypdfium2.raw as c
+
+    handle, index = ctypes.c_void_p, ctypes.c_int
+
+    def bind(fn, restype, *argtypes):
+        return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(fn, ctypes.c_void_p).value)
+
+    return SimpleNamespace(
+        count_page=bind(c.FPDFPage_CountObjects, index, handle),
+        get_page=bind(c.FPDFPage_GetObject, handle, handle, index),
+        count_form=bind(c.FPDFFormObj_CountObjects, index, handle),
+        get_form=bind(c.FPDFFormObj_GetObject, handle, handle, ctypes.c_ulong),
+        kind=bind(c.FPDFPageObj_GetType, index, handle),
+    )
+
+
+def page_objects(page, kinds: Container[int], max_depth: int) -> list[int]:
+    """Raw handles (ints) of the objects of `kinds` (FPDF_PAGEOBJ_*) on a pypdfium2 page, in
+    content order, descending into Form XObjects like `page.get_objects(filter=kinds,
+    max_depth=max_depth)` (a form's own objects follow it)."""
+    import ctypes
+
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as c
+
+    fx = _pdfium_calls()
+    out: list[int] = []
+
+    def walk(parent: int, count, get, level: int) -> None:
+        n = count(parent)
+        if n < 0:
+            raise pdfium.PdfiumError("Failed to get number of pageobjects.")
+        handles = list(map(get, repeat(parent, n), range(n)))
+        for obj, kind in zip(handles, map(fx.kind, handles)):
+            if kind in kinds:
+                out.append(obj)
+            if kind == c.FPDF_PAGEOBJ_FORM and level < max_depth - 1:
+                walk(obj, fx.count_form, fx.get_form, level + 1)
+
+    walk(ctypes.cast(page.raw, ctypes.c_void_p).value, fx.count_page, fx.get_page, 0)
+    return out
+
+
 def page_rules(page, height: float) -> list[Rule]:
     """Ruling lines of a pypdfium2 page: thin path objects, and the edges of stroked rectangles."""
+    import ctypes
+
+    import pypdfium2 as pdfium
     import pypdfium2.raw as c
 
     boxes = []
-    for obj in page.get_objects(filter=[c.FPDF_PAGEOBJ_PATH], max_depth=2):
-        left, bottom, right, top = obj.get_bounds()
-        box = (left, height - top, right, height - bottom)
-        if right - left <= RULE_THIN or top - bottom <= RULE_THIN:
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    for raw in page_objects(page, (c.FPDF_PAGEOBJ_PATH,), max_depth=2):
+        obj = ctypes.cast(raw, c.FPDF_PAGEOBJECT)
+        if not c.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
+            raise pdfium.PdfiumError("Failed to locate pageobject.")
+        l, b, r, t = left.value, bottom.value, right.value, top.value
+        box = (l, height - t, r, height - b)
+        if r - l <= RULE_THIN or t - b <= RULE_THIN:
             boxes.append(box)
-        elif c.FPDFPath_CountSegments(obj.raw) <= 5 and _stroked(obj):
+        elif c.FPDFPath_CountSegments(obj) <= 5 and _stroked(obj):
             x0, y0, x1, y1 = box
             boxes += [(x0, y0, x1, y0), (x0, y1, x1, y1), (x0, y0, x0, y1), (x1, y0, x1, y1)]
     return rules_from_boxes(boxes, RULE_THIN)
@@ -98,7 +162,7 @@ def _stroked(obj) -> bool:
     import pypdfium2.raw as c
 
     fill, stroke = ctypes.c_int(), ctypes.c_int()
-    ok = c.FPDFPath_GetDrawMode(obj.raw, ctypes.byref(fill), ctypes.byref(stroke))
+    ok = c.FPDFPath_GetDrawMode(obj, ctypes.byref(fill), ctypes.byref(stroke))
     return bool(ok and stroke.value)
 
 

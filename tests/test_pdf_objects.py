@@ -1,0 +1,73 @@
+"""pdf.page_objects / page_rules on a real PDF written by pdfium: ruling paths on the page, inside a
+Form XObject and inside a form nested in a form, read back from the saved bytes."""
+from __future__ import annotations
+
+import ctypes
+import io
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as c
+import pytest
+
+from pipeline.ingest.layout import Rule
+from pipeline.ingest.pdf import page_objects, page_rules
+
+
+def _rect(page, x, y, w, h):
+    obj = c.FPDFPageObj_CreateNewRect(x, y, w, h)
+    c.FPDFPath_SetDrawMode(obj, c.FPDF_FILLMODE_NONE, 1)  # stroked, not filled
+    page.insert_obj(pdfium.PdfObject(obj))
+
+
+@pytest.fixture(scope="module")
+def page():
+    """A 400x400 page: a thin horizontal ruling, a form (a 100 pt horizontal and vertical ruling,
+    and a nested form with one more ruling), and a stroked 200x100 rectangle."""
+    inner_doc = pdfium.PdfDocument.new()
+    inner = inner_doc.new_page(200, 200)
+    _rect(inner, 50, 150, 80, 0.5)
+    inner.gen_content()
+    form_doc = pdfium.PdfDocument.new()
+    form = form_doc.new_page(200, 200)
+    _rect(form, 10, 10, 100, 0.5)
+    _rect(form, 10, 10, 0.5, 100)
+    form.insert_obj(inner_doc.page_as_xobject(0, form_doc).as_pageobject())
+    form.gen_content()
+    pdf = pdfium.PdfDocument.new()
+    pg = pdf.new_page(400, 400)
+    _rect(pg, 20, 300, 300, 0.5)
+    pg.insert_obj(form_doc.page_as_xobject(0, pdf).as_pageobject())
+    _rect(pg, 20, 20, 200, 100)
+    pg.gen_content()
+    buf = io.BytesIO()
+    pdf.save(buf)
+    doc = pdfium.PdfDocument(buf.getvalue())
+    yield doc[0]
+    doc.close()
+
+
+@pytest.mark.parametrize("depth", [1, 2, 3])
+@pytest.mark.parametrize("kinds", [(c.FPDF_PAGEOBJ_PATH,), (c.FPDF_PAGEOBJ_FORM,),
+                                   (c.FPDF_PAGEOBJ_PATH, c.FPDF_PAGEOBJ_FORM)])
+def test_page_objects_are_pypdfium2s_in_its_order(page, depth, kinds):
+    expected = [ctypes.cast(o.raw, ctypes.c_void_p).value
+                for o in page.get_objects(filter=list(kinds), max_depth=depth)]
+    assert page_objects(page, kinds, max_depth=depth) == expected
+
+
+def test_page_objects_descend_into_forms(page):
+    paths = (c.FPDF_PAGEOBJ_PATH,)
+    assert len(page_objects(page, paths, max_depth=1)) == 2  # the page's own
+    assert len(page_objects(page, paths, max_depth=2)) == 4  # + the form's two
+    assert len(page_objects(page, paths, max_depth=3)) == 5  # + the nested form's one
+
+
+def test_page_rules_thin_paths_and_rectangle_edges(page):
+    # pdfium's bounds include half the 1 pt line width; y is flipped to a top-left origin
+    assert page_rules(page, page.get_height()) == [
+        Rule(19.0, 99.75, 321.0, 99.75),  # the thin ruling on the page
+        Rule(9.0, 389.75, 111.0, 389.75),  # the form's horizontal
+        Rule(10.25, 289.0, 10.25, 391.0),  # the form's vertical
+        Rule(19.0, 279.0, 221.0, 279.0), Rule(19.0, 381.0, 221.0, 381.0),  # the rectangle's edges
+        Rule(19.0, 279.0, 19.0, 381.0), Rule(221.0, 279.0, 221.0, 381.0),
+    ]
