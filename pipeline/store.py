@@ -9,7 +9,9 @@ Layout of an output directory::
     <out>/minutes.sqlite            the same, keyed and indexed, with full-text search of decisions
 
 Every file is written to a temporary file in the same directory and renamed into place, so a
-reader (or a killed run) never sees half a file.
+reader (or a killed run) never sees half a file. The tables are written by streaming rows (from
+SQLite, `write_tables_from_sqlite`, or from documents, `write_tables`): memory does not grow with
+the archive, and pyarrow/openpyxl are imported only by the process that writes them.
 """
 from __future__ import annotations
 
@@ -18,9 +20,11 @@ import csv
 import json
 import logging
 import os
+import re
 import secrets
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +39,8 @@ XLSX_NAME = "minutes.xlsx"
 
 # Bump when the SQLite layout changes: an older database is then rebuilt from scratch (it is
 # derived data; the caller re-upserts documents from <out>/documents).
-SQLITE_SCHEMA_VERSION = 1
+# 2: document_files (which JSON each document's rows were loaded from).
+SQLITE_SCHEMA_VERSION = 2
 
 
 # ---------------------------------------------------------------------------------------------
@@ -90,7 +95,15 @@ def write_json_atomic(path: str | os.PathLike, obj: Any) -> Path:
     return Path(path)
 
 
+# A doc_id as `pipeline.process.doc_id_for` makes it: 16 lowercase hex digits, e.g.
+# "3d8ef487508108db". Such a name cannot leave the folder, so its path is joined without the
+# (slow: two realpath calls) checks of `safe_child`; any other name goes through them.
+DOC_ID_RE = re.compile(r"[0-9a-f]{16}")
+
+
 def document_path(out_dir: str | os.PathLike, doc_id: str) -> Path:
+    if isinstance(doc_id, str) and DOC_ID_RE.fullmatch(doc_id):
+        return Path(out_dir, DOCUMENTS_DIR, f"{doc_id}.json")
     return safe_child(Path(out_dir) / DOCUMENTS_DIR, f"{doc_id}.json")
 
 
@@ -166,7 +179,37 @@ _FTS_SQL = (
     "fts_rowid INTEGER PRIMARY KEY, doc_id TEXT NOT NULL)",
     "CREATE INDEX IF NOT EXISTS ix_decisions_fts_rows_doc_id ON decisions_fts_rows (doc_id)",
 )
-_DERIVED = ("decisions_fts", "decisions_fts_rows")
+# Which <out>/documents/<doc_id>.json each document's rows were loaded from: its pipeline version
+# and the file's size and mtime. A re-run takes a JSON that still matches as loaded, without
+# parsing it; a JSON rewritten after its rows were stored (a run killed in between) is loaded again.
+_DOCUMENT_FILES_SQL = (
+    "CREATE TABLE IF NOT EXISTS document_files (doc_id TEXT PRIMARY KEY, "
+    "pipeline_version TEXT, json_size INTEGER NOT NULL, json_mtime_ns INTEGER NOT NULL)"
+)
+_DERIVED = ("decisions_fts", "decisions_fts_rows", "document_files")
+
+
+@dataclass(frozen=True)
+class DocumentFile:
+    """A document JSON as written: the pipeline version inside it and the file's size and mtime."""
+
+    pipeline_version: str | None
+    size: int
+    mtime_ns: int
+
+    @classmethod
+    def of(cls, path: str | os.PathLike, pipeline_version: str | None) -> "DocumentFile":
+        st = os.stat(path)
+        return cls(pipeline_version, st.st_size, st.st_mtime_ns)
+
+
+@dataclass(frozen=True)
+class StoredDocument:
+    """What the database knows of a document without reading its JSON."""
+
+    file: DocumentFile
+    pages: int | None
+    text_source: str | None
 
 
 def fts_query(text: str) -> str:
@@ -233,6 +276,7 @@ class SqliteStore:
                     c.execute(sql)
             for sql in _FTS_SQL:
                 c.execute(sql)
+            c.execute(_DOCUMENT_FILES_SQL)
             c.execute(f"PRAGMA user_version = {SQLITE_SCHEMA_VERSION}")
 
     # writes ----------------------------------------------------------------------------------
@@ -245,30 +289,54 @@ class SqliteStore:
             (doc_id,),
         )
         c.execute("DELETE FROM decisions_fts_rows WHERE doc_id = ?", (doc_id,))
+        c.execute("DELETE FROM document_files WHERE doc_id = ?", (doc_id,))
 
-    def upsert_document(self, doc: dict) -> None:
-        """Replace every row of ``doc["doc_id"]`` with this document's rows, in one transaction."""
-        rows = flatten(doc)  # validates before anything is touched
-        doc_id = doc["doc_id"]
+    def _insert(self, c: sqlite3.Connection, rows: dict[str, list[dict]]) -> None:
+        doc_id = rows["meetings"][0]["doc_id"]
+        for name, table_rows in rows.items():
+            if not table_rows:
+                continue
+            cols = TABLES[name].column_names
+            col_list = ", ".join(f'"{x}"' for x in cols)
+            marks = ", ".join("?" * len(cols))
+            sql = f'INSERT INTO "{name}" ({col_list}) VALUES ({marks})'
+            c.executemany(sql, [tuple(r[k] for k in cols) for r in table_rows])
+        for r in rows["decisions"]:
+            cur = c.execute(
+                "INSERT INTO decisions_fts (text, doc_id, idx) VALUES (?, ?, ?)",
+                (r["text"] or "", doc_id, r["idx"]),
+            )
+            c.execute(
+                "INSERT INTO decisions_fts_rows (fts_rowid, doc_id) VALUES (?, ?)",
+                (cur.lastrowid, doc_id),
+            )
+
+    def upsert_document(self, doc: dict, file: DocumentFile | None = None) -> None:
+        """Replace every row of ``doc["doc_id"]`` with this document's rows, in one transaction.
+
+        ``file``: the JSON the document was read from or written to (see `document_files`).
+        """
+        self.upsert_rows([(flatten(doc), file)])  # flatten validates before anything is touched
+
+    def upsert_rows(self, docs: Iterable[tuple[dict[str, list[dict]], DocumentFile | None]]) -> None:
+        """Several documents, each as its `flatten` rows (and its JSON), in one transaction.
+
+        Each document's rows replace all its previous rows; a reader (or a kill) sees every
+        document of the batch whole or none of them.
+        """
+        docs = list(docs)
+        if not docs:
+            return
         with self._transaction() as c:
-            self._delete(c, doc_id)
-            for name, table_rows in rows.items():
-                if not table_rows:
-                    continue
-                cols = TABLES[name].column_names
-                col_list = ", ".join(f'"{x}"' for x in cols)
-                marks = ", ".join("?" * len(cols))
-                sql = f'INSERT INTO "{name}" ({col_list}) VALUES ({marks})'
-                c.executemany(sql, [tuple(r[k] for k in cols) for r in table_rows])
-            for r in rows["decisions"]:
-                cur = c.execute(
-                    "INSERT INTO decisions_fts (text, doc_id, idx) VALUES (?, ?, ?)",
-                    (r["text"] or "", doc_id, r["idx"]),
-                )
-                c.execute(
-                    "INSERT INTO decisions_fts_rows (fts_rowid, doc_id) VALUES (?, ?)",
-                    (cur.lastrowid, doc_id),
-                )
+            for rows, file in docs:
+                doc_id = rows["meetings"][0]["doc_id"]
+                self._delete(c, doc_id)
+                self._insert(c, rows)
+                if file is not None:
+                    c.execute(
+                        "INSERT INTO document_files VALUES (?, ?, ?, ?)",
+                        (doc_id, file.pipeline_version, file.size, file.mtime_ns),
+                    )
 
     def remove_document(self, doc_id: str) -> None:
         with self._transaction() as c:
@@ -277,6 +345,17 @@ class SqliteStore:
     # reads -----------------------------------------------------------------------------------
     def doc_ids(self) -> list[str]:
         return [r[0] for r in self.conn.execute("SELECT doc_id FROM meetings ORDER BY doc_id")]
+
+    def document_files(self) -> dict[str, StoredDocument]:
+        """Each document stored with its JSON's identity (`upsert_document`'s ``file``)."""
+        sql = (
+            "SELECT f.doc_id, f.pipeline_version, f.json_size, f.json_mtime_ns, m.pages, "
+            "m.text_source FROM document_files f JOIN meetings m ON m.doc_id = f.doc_id"
+        )
+        return {
+            r[0]: StoredDocument(DocumentFile(r[1], r[2], r[3]), r[4], r[5])
+            for r in self.conn.execute(sql)
+        }
 
     def count(self, table: str) -> int:
         if table not in TABLES:
@@ -325,6 +404,17 @@ def _csv_cell(value: Any) -> Any:
     return value
 
 
+# The writers take a table's rows as tuples in `Table.column_names` order, from any iterable: a
+# cursor over SQLite streams them, so no writer holds a whole table.
+Row = tuple
+# What `write_tables*` can write: CSV and Parquet per table under <out>/tables, one XLSX workbook.
+TABLE_FORMATS = ("csv", "parquet", "xlsx")
+# Bump when what the writers put in a file changes (cell rules, encodings): a re-run that would
+# otherwise skip unchanged tables then rewrites them.
+TABLE_FILES_VERSION = 2
+PARQUET_BATCH_ROWS = 20_000  # rows per Parquet row group (and held at once while writing)
+
+
 def collect_rows(docs: Iterable[dict]) -> dict[str, list[dict]]:
     """Rows of all ``docs`` per table, ordered by doc_id (a repeated doc_id keeps the last)."""
     by_id: dict[str, dict[str, list[dict]]] = {}
@@ -336,13 +426,12 @@ def collect_rows(docs: Iterable[dict]) -> dict[str, list[dict]]:
     }
 
 
-def write_csv(path: Path, table: Table, rows: list[dict], *, bom: bool = False) -> Path:
+def write_csv(path: Path, table: Table, rows: Iterable[Row], *, bom: bool = False) -> Path:
     with atomic_path(path) as tmp:
         with open(tmp, "w", encoding="utf-8-sig" if bom else "utf-8", newline="") as fh:
             writer = csv.writer(fh)
             writer.writerow(table.column_names)
-            for row in rows:
-                writer.writerow([_csv_cell(row[c]) for c in table.column_names])
+            writer.writerows([_csv_cell(v) for v in row] for row in rows)
     return path
 
 
@@ -353,35 +442,66 @@ def arrow_schema(table: Table):
     return pa.schema([pa.field(c.name, types[c.type]) for c in table.columns])
 
 
-def write_parquet(path: Path, table: Table, rows: list[dict]) -> Path:
+def _batches(rows: Iterable[Row], size: int) -> Iterator[list[Row]]:
+    batch: list[Row] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def write_parquet(
+    path: Path, table: Table, rows: Iterable[Row], batch_rows: int = PARQUET_BATCH_ROWS
+) -> Path:
+    """One row group per ``batch_rows`` rows (a table with no rows still has its schema)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    data = pa.Table.from_pylist(rows, schema=arrow_schema(table))
+    schema = arrow_schema(table)
     with atomic_path(path) as tmp:
-        pq.write_table(data, tmp)
+        with pq.ParquetWriter(tmp, schema) as writer:
+            wrote = False
+            for batch in _batches(rows, batch_rows):
+                columns = [pa.array(col, type=f.type) for col, f in zip(zip(*batch), schema)]
+                writer.write_table(pa.Table.from_arrays(columns, schema=schema))
+                wrote = True
+            if not wrote:
+                writer.write_table(schema.empty_table())
     return path
 
 
 _XLSX_MAX_CELL = 32767  # Excel's limit on characters in one cell
 
 
-def _xlsx_cell(ws, value: Any):
+def _xlsx_row_maker(ws) -> Callable[[Row], list]:
+    """Row values -> cells for ``ws``: strings cleaned of characters XLSX cannot hold, cut to
+    Excel's limit, and never taken for a formula or an error value."""
     from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 
-    if not isinstance(value, str):
-        return value
-    text = ILLEGAL_CHARACTERS_RE.sub("", value)
-    if len(text) > _XLSX_MAX_CELL:
-        log.warning("xlsx cell truncated from %d characters", len(text))
-        text = text[:_XLSX_MAX_CELL]
-    cell = WriteOnlyCell(ws, value=text)
-    cell.data_type = "s"  # never a formula, whatever the text starts with
-    return cell
+    def cell(value: Any):
+        if not isinstance(value, str):
+            return value
+        text = ILLEGAL_CHARACTERS_RE.sub("", value)
+        if len(text) > _XLSX_MAX_CELL:
+            log.warning("xlsx cell truncated from %d characters", len(text))
+            text = text[:_XLSX_MAX_CELL]
+        # openpyxl takes a string starting with "=" for a formula and "#N/A" etc. for an error
+        # value; any other string it stores as a string, so only those need an explicit cell
+        if not (text.startswith("=") or text in ERROR_CODES):
+            return text
+        explicit = WriteOnlyCell(ws, value=text)
+        explicit.data_type = "s"
+        return explicit
+
+    return lambda row: [cell(v) for v in row]
 
 
-def write_xlsx(path: Path, rows_by_table: dict[str, list[dict]]) -> Path:
+def write_xlsx(path: Path, rows_of: Callable[[str], Iterable[Row]]) -> Path:
+    """One sheet per table of `TABLES` (in order), each from ``rows_of(name)``, streamed."""
     from openpyxl import Workbook
 
     wb = Workbook(write_only=True)
@@ -389,41 +509,97 @@ def write_xlsx(path: Path, rows_by_table: dict[str, list[dict]]) -> Path:
         ws = wb.create_sheet(title=name)
         ws.freeze_panes = "A2"
         ws.append(table.column_names)
-        for row in rows_by_table.get(name, []):
-            ws.append([_xlsx_cell(ws, row[c]) for c in table.column_names])
+        cells = _xlsx_row_maker(ws)
+        for row in rows_of(name):
+            ws.append(cells(row))
     with atomic_path(path) as tmp:
         wb.save(tmp)
     return path
 
 
+def table_files(out_dir: str | os.PathLike) -> dict[str, Path]:
+    """Every file `write_tables` writes, by "<table>.csv" / "<table>.parquet" / "xlsx"."""
+    out = Path(out_dir)
+    files: dict[str, Path] = {}
+    for name in TABLES:
+        for ext in ("csv", "parquet"):
+            files[f"{name}.{ext}"] = safe_child(out / TABLES_DIR, f"{name}.{ext}")
+    files["xlsx"] = safe_child(out, XLSX_NAME)
+    return files
+
+
+def _write_table_files(
+    out_dir: str | os.PathLike,
+    rows_of: Callable[[str], Iterable[Row]],
+    formats: Iterable[str],
+    excel_csv: bool,
+) -> dict[str, Path]:
+    formats = set(formats)
+    if not formats <= set(TABLE_FORMATS):
+        raise ValueError(f"unknown table formats: {sorted(formats - set(TABLE_FORMATS))}")
+    files = table_files(out_dir)
+    written: dict[str, Path] = {}
+    for name, table in TABLES.items():
+        if "csv" in formats:
+            key = f"{name}.csv"
+            written[key] = write_csv(files[key], table, rows_of(name), bom=excel_csv)
+        if "parquet" in formats:
+            key = f"{name}.parquet"
+            written[key] = write_parquet(files[key], table, rows_of(name))
+    if "xlsx" in formats:
+        written["xlsx"] = write_xlsx(files["xlsx"], rows_of)
+    log.info("tables written to %s: %s", out_dir, ", ".join(sorted(written)))
+    return written
+
+
 def write_tables(
-    out_dir: str | os.PathLike, docs: Iterable[dict], excel_csv: bool = False
+    out_dir: str | os.PathLike,
+    docs: Iterable[dict],
+    excel_csv: bool = False,
+    formats: Iterable[str] = TABLE_FORMATS,
 ) -> dict[str, Path]:
     """Write every table as CSV and Parquet under ``<out>/tables/``, and ``<out>/minutes.xlsx``.
 
     ``docs`` should be all documents currently in ``<out>/documents`` (see `iter_documents`):
-    the tables are rewritten whole. ``excel_csv`` adds a UTF-8 BOM so Excel reads the CSV as
-    UTF-8. CSV cells that a spreadsheet would run as a formula get a leading apostrophe; XLSX
-    cells are written as strings. Returns the paths written, by "<table>.csv" / "<table>.parquet"
-    / "xlsx".
+    the tables are rewritten whole (and all rows are held in memory: a batch run writes from
+    SQLite instead, `write_tables_from_sqlite`). ``excel_csv`` adds a UTF-8 BOM so Excel reads
+    the CSV as UTF-8. CSV cells that a spreadsheet would run as a formula get a leading
+    apostrophe; XLSX cells are written as strings. ``formats``: a subset of `TABLE_FORMATS`.
+    Returns the paths written, by "<table>.csv" / "<table>.parquet" / "xlsx".
     """
-    out = Path(out_dir)
     rows_by_table = collect_rows(docs)
-    written: dict[str, Path] = {}
-    for name, table in TABLES.items():
-        rows = rows_by_table[name]
-        written[f"{name}.csv"] = write_csv(
-            safe_child(out / TABLES_DIR, f"{name}.csv"), table, rows, bom=excel_csv
+    tuples = {
+        name: [tuple(r[c] for c in TABLES[name].column_names) for r in rows]
+        for name, rows in rows_by_table.items()
+    }
+    return _write_table_files(out_dir, tuples.__getitem__, formats, excel_csv)
+
+
+def select_rows(conn: sqlite3.Connection, table: Table) -> Iterator[Row]:
+    """A table's rows from SQLite in output order (doc_id, then idx), streamed."""
+    cols = ", ".join(f'"{c}"' for c in table.column_names)
+    order = ", ".join(f'"{k}"' for k in table.key)
+    cursor = conn.execute(f'SELECT {cols} FROM "{table.name}" ORDER BY {order}')
+    while batch := cursor.fetchmany(1000):
+        yield from batch
+
+
+def write_tables_from_sqlite(
+    out_dir: str | os.PathLike, excel_csv: bool = False, formats: Iterable[str] = TABLE_FORMATS
+) -> dict[str, Path]:
+    """`write_tables` from ``<out>/minutes.sqlite``: the same files, streamed (memory stays flat).
+
+    The database holds exactly the rows `flatten` gives (typed by the same `TABLES`), so the
+    files are those `write_tables` writes from the same documents.
+    """
+    db = (Path(out_dir) / SQLITE_NAME).resolve()
+    conn = sqlite3.connect(f"{db.as_uri()}?mode=rw", uri=True)  # never creates an empty one
+    try:
+        return _write_table_files(
+            out_dir, lambda name: select_rows(conn, TABLES[name]), formats, excel_csv
         )
-        written[f"{name}.parquet"] = write_parquet(
-            safe_child(out / TABLES_DIR, f"{name}.parquet"), table, rows
-        )
-    written["xlsx"] = write_xlsx(safe_child(out, XLSX_NAME), rows_by_table)
-    log.info(
-        "tables written to %s: %s", out,
-        ", ".join(f"{n}={len(r)}" for n, r in rows_by_table.items()),
-    )
-    return written
+    finally:
+        conn.close()
 
 
 # ---------------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+from pipeline.hashcache import RACY_NS
 from pipeline.process import HANG_ON_ENV
 from pipeline.tables import TABLES
 
@@ -20,9 +21,10 @@ _SCRIPT = Path(sys.executable).parent / "minutes"
 MINUTES_CMD = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "pipeline.cli"]
 
 
-def minutes_run(*args: str, env: dict | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
-    return subprocess.run([*MINUTES_CMD, "run", "--no-progress", *args], capture_output=True, text=True,
-                          timeout=timeout, env={**os.environ, **(env or {})})
+def minutes_run(*args: str, env: dict | None = None, timeout: float = 120,
+                verbose: bool = False) -> subprocess.CompletedProcess:
+    return subprocess.run([*MINUTES_CMD, *(["-v"] if verbose else []), "run", "--no-progress", *args],
+                          capture_output=True, text=True, timeout=timeout, env={**os.environ, **(env or {})})
 
 
 def read_manifest(out: Path) -> list[dict]:
@@ -121,6 +123,7 @@ def test_kill_9_mid_run_then_resume(tmp_path):
     texts = SEEDS + MINUTES
     for k in range(N_KILL):
         unique_copy(texts[k % len(texts)], src / f"{k:03d}.txt", str(k))
+    time.sleep(RACY_NS / 1e9)  # inputs older than the racy window: their hashes can be remembered
     out = tmp_path / "out"
     proc = subprocess.Popen([*MINUTES_CMD, "run", "--no-progress", str(src), "--out", str(out),
                              "--workers", "1"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -138,13 +141,15 @@ def test_kill_9_mid_run_then_resume(tmp_path):
     done_before = len(list((out / "documents").glob("*.json")))
     assert 3 <= done_before < N_KILL
 
-    res = minutes_run(str(src), "--out", str(out), "--workers", "1")
+    res = minutes_run(str(src), "--out", str(out), "--workers", "1", verbose=True)
     assert res.returncode == 0, res.stderr
     manifest = read_manifest(out)
     assert sorted(r["path"] for r in manifest) == sorted(str(p) for p in src.glob("*.txt"))
     statuses = [r["status"] for r in manifest]
     assert set(statuses) <= {"ok", "unchanged"}
     assert statuses.count("unchanged") == done_before  # the finished ones were not redone
+    # the killed run had saved the input hashes before processing: none was read again
+    assert f"{N_KILL} inputs: {N_KILL - done_before} to process, {N_KILL} hashes remembered" in res.stderr
 
     # temporary files left by the kill (if any) are never read as outputs
     leftovers = [p for p in out.rglob("*.tmp") if ".work" not in p.relative_to(out).parts]
@@ -163,6 +168,16 @@ def test_kill_9_mid_run_then_resume(tmp_path):
     assert docs == all_documents(clean)
     for t in TABLES:
         assert (out / "tables" / f"{t}.csv").read_bytes() == (clean / "tables" / f"{t}.csv").read_bytes(), t
+
+    # and once more: everything is known now, nothing is redone or rewritten
+    tables = {p: p.stat().st_mtime_ns for p in (out / "tables").iterdir()}
+    res = minutes_run(str(src), "--out", str(out), "--workers", "1", verbose=True)
+    assert res.returncode == 0, res.stderr
+    assert f"{N_KILL} inputs: 0 to process, {N_KILL} hashes remembered" in res.stderr
+    assert "tables unchanged" in res.stderr
+    assert {r["status"] for r in read_manifest(out)} == {"unchanged"}
+    assert {p: p.stat().st_mtime_ns for p in (out / "tables").iterdir()} == tables
+    assert all_documents(out) == docs
 
 
 def test_usage_error_exits_2(tmp_path):

@@ -9,6 +9,8 @@ import csv
 import json
 import os
 import sqlite3
+import subprocess
+import sys
 import time
 import uuid
 import zipfile
@@ -18,7 +20,7 @@ import pytest
 
 from pipeline.process import CRASH_ON_ENV, HANG_ON_ENV
 from pipeline.run import RunOptions, run
-from pipeline.store import SqliteStore, load_outputs
+from pipeline.store import SqliteStore, load_outputs, table_files, write_document
 from pipeline.tables import TABLES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -260,3 +262,123 @@ def test_load_outputs_every_table_has_rows(corpus_run):
             assert con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0] == len(frame), name
     finally:
         con.close()
+
+
+def table_mtimes(out: Path) -> dict[str, int]:
+    return {k: p.stat().st_mtime_ns for k, p in table_files(out).items()}
+
+
+def test_unchanged_rerun_skips_known_work_and_keeps_tables(tmp_path):
+    for name, src in zip(["a.txt", "b.txt"], SEEDS):
+        unique_copy(src, tmp_path / "in" / name, name)
+    (tmp_path / "in" / "bad.pdf").write_bytes(bytes(range(256)) * 8)  # not a PDF
+    out = tmp_path / "out"
+    code, first = run([str(tmp_path / "in")], opts(out))
+    assert code == 1
+    journal = out / ".work" / "journal.jsonl"
+    journal_size, tables = journal.stat().st_size, table_mtimes(out)
+
+    code, second = run([str(tmp_path / "in")], opts(out))
+    rows = {Path(r["path"]).name: r for r in second}
+    assert code == 1
+    assert rows["a.txt"]["status"] == rows["b.txt"]["status"] == "unchanged"
+    bad = {Path(r["path"]).name: r for r in first}["bad.pdf"]
+    assert (rows["bad.pdf"]["status"], rows["bad.pdf"]["error"]) == ("failed", bad["error"])
+    assert rows["bad.pdf"]["sha256"] == bad["sha256"] != ""
+    assert journal.stat().st_size == journal_size  # nothing was processed again
+    assert table_mtimes(out) == tables  # nor were the tables rewritten
+
+    (out / ".work" / "tables.fingerprint").unlink()  # as after a kill while writing the tables
+    run([str(tmp_path / "in")], opts(out))
+    rewritten = table_mtimes(out)
+    assert all(rewritten[k] != tables[k] for k in tables)
+    run([str(tmp_path / "in")], opts(out, excel_csv=True))  # another option: other tables
+    assert (out / "tables" / "meetings.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    (out / "tables" / "decisions.parquet").unlink()  # a table file gone: written again
+    run([str(tmp_path / "in")], opts(out, excel_csv=True))
+    assert len(load_outputs(out)["meetings"]) == 2
+
+
+def test_rerun_repairs_sqlite_and_tables_from_the_json_files(tmp_path):
+    for name, src in zip(["a.txt", "b.txt", "c.txt"], SEEDS):
+        unique_copy(src, tmp_path / "in" / name, name)
+    out = tmp_path / "out"
+    _, first = run([str(tmp_path / "in")], opts(out))
+    ids = {Path(r["path"]).name: r["doc_id"] for r in first}
+    # as if killed after a worker wrote a.txt's JSON but before its rows were committed
+    with SqliteStore(out) as db:
+        db.remove_document(ids["a.txt"])
+    # b.txt's JSON rewritten after its rows were stored (same pipeline version)
+    doc_b = documents(out)[ids["b.txt"]]
+    doc_b["title"] = "সংশোধিত শিরোনাম"
+    write_document(out, doc_b)
+    # c.txt's JSON from another pipeline version: processed again
+    doc_c = documents(out)[ids["c.txt"]]
+    doc_c["pipeline_version"] = "0.0.0"
+    write_document(out, doc_c)
+
+    code, second = run([str(tmp_path / "in")], opts(out))
+    rows = {Path(r["path"]).name: r for r in second}
+    assert code == 0
+    assert rows["a.txt"]["status"] == rows["b.txt"]["status"] == "unchanged"
+    assert rows["c.txt"]["status"] == "ok"
+    assert documents(out)[ids["c.txt"]]["pipeline_version"] != "0.0.0"
+    assert sqlite_doc_ids(out) == sorted(ids.values())
+    meetings = load_outputs(out)["meetings"].set_index("doc_id")
+    assert meetings.loc[ids["b.txt"], "title"] == "সংশোধিত শিরোনাম"
+    with SqliteStore(out) as db:
+        assert sorted(db.document_files()) == sorted(ids.values())
+        title = db.conn.execute("SELECT title FROM meetings WHERE doc_id = ?", (ids["b.txt"],)).fetchone()[0]
+    assert title == "সংশোধিত শিরোনাম"
+
+    (out / "documents" / f"{ids['a.txt']}.json").unlink()  # a JSON gone: processed again
+    _, third = run([str(tmp_path / "in")], opts(out))
+    assert {Path(r["path"]).name: r["status"] for r in third}["a.txt"] == "ok"
+
+
+def test_walk_skips_output_folder_hidden_files_and_folder_links(tmp_path):
+    inputs = tmp_path / "in"
+    unique_copy(SEEDS[0], inputs / "a.txt", "a")
+    unique_copy(SEEDS[1], inputs / "sub" / "b.txt", "b")
+    unique_copy(SEEDS[2], inputs / ".hidden" / "c.txt", "c")
+    unique_copy(SEEDS[2], inputs / ".d.txt", "d")
+    (inputs / "sub" / "loop").symlink_to(inputs, target_is_directory=True)
+    out = inputs / "out"  # the output folder inside the input folder
+    for _ in range(2):
+        code, manifest = run([str(inputs)], opts(out))
+        assert code == 0
+        assert [r["path"] for r in manifest] == [str(inputs / "a.txt"), str(inputs / "sub" / "b.txt")]
+    # the output folder (or a folder in it) given as input: nothing in it is an input
+    code, manifest = run([str(inputs / "sub"), str(out / "documents")], opts(out))
+    assert [r["path"] for r in manifest] == [str(inputs / "sub" / "b.txt")]
+
+
+def test_largest_files_are_handed_out_first(tmp_path):
+    from pipeline.run import Input, largest_first
+
+    sizes = {"small.txt": 10, "big.pdf": 5000, "mid.docx": 300}
+    todo = []
+    for name, size in sizes.items():
+        (tmp_path / name).write_bytes(b"x" * size)
+        todo.append((Input(str(tmp_path / name), name), name))
+    todo.append((Input(str(tmp_path / "gone.txt"), "gone.txt"), "gone"))  # vanished: last
+    assert [d for (_, d) in largest_first(todo)] == ["big.pdf", "mid.docx", "small.txt", "gone"]
+
+
+def test_main_process_never_loads_table_or_nlp_libraries(tmp_path):
+    """Workers load the pipeline, child processes load pyarrow/openpyxl; the main process neither."""
+    unique_copy(SEEDS[0], tmp_path / "in" / "a.txt", "a")
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from pipeline.run import RunOptions, run\n"
+        f"code, _ = run([{str(tmp_path / 'in')!r}], RunOptions(out=Path({str(tmp_path / 'out')!r}), "
+        "workers=1, progress=False))\n"
+        "heavy = ('pyarrow', 'openpyxl', 'pandas', 'spacy', 'numpy')\n"
+        "print(code, sorted(m for m in heavy if m in sys.modules))\n"
+    )
+    res = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+                         cwd=ROOT)
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.split("\n")[0] == "0 []"
+    assert len(load_outputs(tmp_path / "out")["meetings"]) == 1

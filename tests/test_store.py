@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import copy
 import json
+import shutil
 import sqlite3
 
 import openpyxl
@@ -10,14 +11,20 @@ import pyarrow.parquet as pq
 import pytest
 
 from pipeline.store import (
+    DOC_ID_RE,
+    SQLITE_SCHEMA_VERSION,
+    DocumentFile,
     SqliteStore,
     document_path,
     iter_documents,
     load_outputs,
     safe_child,
+    table_files,
     write_document,
     write_json_atomic,
+    write_parquet,
     write_tables,
+    write_tables_from_sqlite,
 )
 from pipeline.tables import TABLES, flatten
 
@@ -120,6 +127,18 @@ def test_safe_child_accepts_plain_names(tmp_path):
         document_path(tmp_path, "../../../tmp/evil")
 
 
+def test_document_path_of_a_doc_id_and_of_other_names(tmp_path):
+    assert DOC_ID_RE.fullmatch("3d8ef487508108db")  # what doc_id_for makes
+    for name in ("3d8ef487508108d", "3D8EF487508108DB", "3d8ef487508108db/..", "3d8ef487508108dbx"):
+        assert not DOC_ID_RE.fullmatch(name), name
+    assert document_path(tmp_path, "3d8ef487508108db") == tmp_path / "documents" / "3d8ef487508108db.json"
+    # any other name still goes through safe_child
+    assert document_path(tmp_path, "aaa") == tmp_path.resolve() / "documents" / "aaa.json"
+    for bad in ("../x", "3d8ef487508108db/../../x", "/etc/passwd"):
+        with pytest.raises(ValueError):
+            document_path(tmp_path, bad)
+
+
 def test_write_json_atomic_utf8_indent_and_no_temp_left(tmp_path):
     target = tmp_path / "documents" / "d1.json"
     write_json_atomic(target, {"title": "সভার কার্যবিবরণী"})
@@ -185,6 +204,44 @@ def test_sqlite_wal_keys_and_indexes(tmp_path):
     with pytest.raises(sqlite3.IntegrityError):
         conn.execute("INSERT INTO decisions (doc_id, idx, text) VALUES ('aaa', 1, 'x')")
     conn.close()
+
+
+def test_upsert_rows_batch_and_document_files(tmp_path):
+    docs = {d: make_doc(d) for d in ("aaa", "bbb", "ccc")}
+    paths = {d: write_document(tmp_path, doc) for d, doc in docs.items()}
+    files = {d: DocumentFile.of(p, "v1") for d, p in paths.items()}
+    assert files["aaa"].size == paths["aaa"].stat().st_size
+    with SqliteStore(tmp_path) as db:
+        db.upsert_rows([(flatten(docs[d]), files[d]) for d in ("aaa", "bbb")])
+        db.upsert_document(docs["ccc"])  # no file: its rows are not known to come from a JSON
+        known = db.document_files()
+        assert sorted(known) == ["aaa", "bbb"]
+        assert known["aaa"].file == files["aaa"]
+        assert (known["aaa"].pages, known["aaa"].text_source) == (3, "text-layer")
+        # the batch replaces each document's rows whole, as single upserts do
+        db.upsert_rows([(flatten(make_doc("aaa", decisions=[])), files["aaa"]),
+                        (flatten(docs["bbb"]), None)])
+        assert db.count("decisions") == 4  # bbb 2 + ccc 2
+        assert sorted(db.document_files()) == ["aaa"]
+        assert [h["doc_id"] for h in db.search_decisions("প্রশিক্ষণ")] == ["bbb", "ccc"]
+        db.remove_document("aaa")
+        assert db.document_files() == {}
+        db.upsert_rows([])  # nothing to do is fine
+
+
+def test_older_sqlite_schema_is_rebuilt(tmp_path):
+    with SqliteStore(tmp_path) as db:
+        db.upsert_document(make_doc("aaa"))
+    conn = sqlite3.connect(tmp_path / "minutes.sqlite")
+    conn.execute("DROP TABLE document_files")
+    conn.execute("PRAGMA user_version = 1")
+    conn.commit()
+    conn.close()
+    with SqliteStore(tmp_path) as db:  # derived data: dropped, to be re-upserted by the caller
+        assert db.doc_ids() == [] and db.document_files() == {}
+        assert db.conn.execute("PRAGMA user_version").fetchone()[0] == SQLITE_SCHEMA_VERSION
+        db.upsert_document(make_doc("aaa"), DocumentFile("v1", 1, 2))
+        assert db.document_files()["aaa"].file == DocumentFile("v1", 1, 2)
 
 
 def test_upsert_without_doc_id_changes_nothing(tmp_path):
@@ -321,3 +378,51 @@ def test_write_tables_from_documents_dir_atomically(tmp_path):
     # rewriting with fewer documents replaces the tables whole
     write_tables(tmp_path, [copy.deepcopy(make_doc("aaa"))])
     assert list(load_outputs(tmp_path)["meetings"]["doc_id"]) == ["aaa"]
+
+
+def _xlsx_values(path):
+    wb = openpyxl.load_workbook(path)
+    return {ws.title: [[(c.value, c.data_type) for c in row] for row in ws.iter_rows()]
+            for ws in wb.worksheets}
+
+
+def test_tables_from_sqlite_equal_tables_from_documents(tmp_path):
+    docs = [make_doc("bbb"), injected_doc(), make_doc("aaa", memo=None, venue="#N/A", indicators=[
+        {"target": 2.5, "achieved": None}, {"target": "১২", "achieved": 7}])]
+    with SqliteStore(tmp_path / "db") as db:
+        for doc in docs:
+            db.upsert_document(doc)
+    write_tables_from_sqlite(tmp_path / "db", excel_csv=True)
+    write_tables(tmp_path / "docs", docs, excel_csv=True)
+    from_db, from_docs = table_files(tmp_path / "db"), table_files(tmp_path / "docs")
+    assert set(from_db) == set(from_docs) == {f"{t}.{e}" for t in TABLES for e in ("csv", "parquet")} | {"xlsx"}
+    for key in from_db:
+        if key.endswith(".csv"):
+            assert from_db[key].read_bytes() == from_docs[key].read_bytes(), key
+        elif key.endswith(".parquet"):
+            assert pq.read_table(from_db[key]).equals(pq.read_table(from_docs[key])), key
+    sheets = _xlsx_values(from_db["xlsx"])
+    assert sheets == _xlsx_values(from_docs["xlsx"])
+    venue = TABLES["meetings"].column_names.index("venue")
+    assert sheets["meetings"][1][venue] == ("#N/A", "s")  # a string, not Excel's error value
+    assert len(load_outputs(tmp_path / "db")["indicators"]) == 4  # aaa 2, bbb 1, ccc 1
+    # a subset of the formats writes only those files
+    shutil.rmtree(tmp_path / "db" / "tables")
+    written = write_tables_from_sqlite(tmp_path / "db", formats=("xlsx",))
+    assert list(written) == ["xlsx"] and not (tmp_path / "db" / "tables").exists()
+    with pytest.raises(sqlite3.OperationalError):  # no database: nothing is created
+        write_tables_from_sqlite(tmp_path / "docs")
+    assert not (tmp_path / "docs" / "minutes.sqlite").exists()
+    with pytest.raises(ValueError):
+        write_tables(tmp_path / "x", docs, formats=("pdf",))
+
+
+def test_parquet_written_in_row_groups(tmp_path):
+    table = TABLES["warnings"]
+    rows = [("d1", i, f"সতর্কতা {i}") for i in range(1, 6)]
+    path = write_parquet(tmp_path / "w.parquet", table, iter(rows), batch_rows=2)
+    assert pq.ParquetFile(path).metadata.num_row_groups == 3
+    assert [tuple(r.values()) for r in pq.read_table(path).to_pylist()] == rows
+    empty = write_parquet(tmp_path / "e.parquet", table, iter([]), batch_rows=2)
+    assert pq.read_table(empty).num_rows == 0
+    assert pq.read_schema(empty).names == table.column_names
