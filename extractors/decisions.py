@@ -84,6 +84,8 @@ def _decision_heading(text: str) -> tuple[bool, str]:
             return True, rest
     if has_cue(t, "decision") and re.search(r"[:ঃ]\s*$", t) and len(t.split()) <= 16:
         return True, ""
+    if _opens_prose_list(t):
+        return True, ""
     if has_cue(t, "decision") and re.search(r"(গৃহীত|গৃহিত|নেওয়া|নেয়া) হয়(েছে)?[।:ঃ]?\s*$", t) and len(t.split()) <= 16:
         return True, ""
     return False, ""
@@ -126,6 +128,18 @@ def from_tables(lines: list[Line], meeting: str | None) -> list[Decision]:
                 d = Decision(s, row.page, row.idx, number, None, resp or responsible_in_text(s))
                 out.append(d)
     return out
+
+
+# PROSE_LIST_END: a discussion paragraph that ends on the prose cue introduces the list below it:
+# "… বিস্তারিত আলোচনার পর সর্বসম্মতিক্রমে সিদ্ধান্ত গৃহীত হয় যে," / "ক) টিনশেড ভবন সংস্কারের …"
+PROSE_LIST_END = re.compile(r"^[\s,:ঃ\-–—]*$")
+
+
+def _opens_prose_list(text: str) -> bool:
+    m = None
+    for m in cue_pattern("decision_prose", anchored=False).finditer(text):
+        pass
+    return m is not None and bool(PROSE_LIST_END.match(text[m.end():]))
 
 
 def from_lists(lines: list[Line], agenda: list[AgendaItem]) -> list[Decision]:

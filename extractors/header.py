@@ -8,7 +8,7 @@ import regex as re
 
 from .dates import yearless_date, find_dates, parse_time
 from .lexicon import lexicon
-from .nlp import is_branch, offices
+from .nlp import Mention, is_branch, offices
 from .people import EDGE_PUNCT, Person, split_person
 from .segment import Line, split_marker, cue_pattern, has_cue, header_zone, key_values, next_nonblank, prose_sentences
 from .nlp import designations
@@ -165,11 +165,41 @@ def _with_place(office, line: Line, lines: list[Line]) -> str:
     return ", ".join([name] + places)
 
 
+# NUMBER_PREFIX: a serial or size before an office name belongs to it on a letterhead line:
+# "২৫০ শয্যা বিশিষ্ট জেনারেল হাসপাতাল, কুড়িগ্রাম", "৪নং চরকাউয়া ইউনিয়ন পরিষদ"
+NUMBER_PREFIX = re.compile(r"^\s*[০-৯0-9]+\s*(?:নং|নম্বর)?\s*$")
+# HOLDER_OFFICE: the office of a post-holder, a letterhead line of its own, named by the institution
+# on the next line: "তত্ত্বাবধায়কের কার্যালয়" / "২৫০ শয্যা বিশিষ্ট জেনারেল হাসপাতাল, কুড়িগ্রাম"
+HOLDER_OFFICE = re.compile(r"^(?:[\p{L}\p{M}]+\s){0,2}[\p{L}\p{M}]+(?:ের|এর|র)\s+কার্যালয়[।,]?$")
+
+
+def _letterhead_mention(o: Mention, ln: Line) -> Mention:
+    """The office mention extended over a leading number on its line (see NUMBER_PREFIX)."""
+    if o.start and NUMBER_PREFIX.match(ln.text[:o.start]):
+        return Mention(o.label, ln.text[:o.end].strip(), 0, o.end, o.source)
+    return o
+
+
+def _holder_office(o: Mention, ln: Line, lines: list[Line], letterhead: list[Line]) -> str | None:
+    """'<post>-এর কার্যালয়, <institution line>' when the line is a post-holder's office alone."""
+    if LOCAL_OFFICE.match(o.text) or not HOLDER_OFFICE.match(ln.text.strip()):
+        return None  # a district/upazila office takes its place instead (_with_place)
+    nxt = next_nonblank(lines, ln.idx, 1)
+    if nxt is None or nxt not in letterhead or not offices(nxt.text) or has_cue(nxt.text, "header_keys"):
+        return None
+    return f"{_strip_end(ln.text)}, {_strip_end(nxt.text)}"
+
+
 def find_office(lines: list[Line], title_idx: int | None, chair: Person | None) -> str | None:
     """Issuing office: letterhead, then title, then the chair's office, then the most frequent office."""
     if title_idx is not None:
         letterhead = [ln for ln in lines[:title_idx] if not ln.blank and not ln.cells]
-        found = [(o, ln) for ln in letterhead for o in offices(ln.text) if not is_branch(o.text)]
+        found = [(_letterhead_mention(o, ln), ln) for ln in letterhead for o in offices(ln.text)
+                 if not is_branch(o.text)]
+        for o, ln in found:
+            holder = _holder_office(o, ln, lines, letterhead)
+            if holder:
+                return holder
         if found:
             # the most specific office: a directorate/institute over its division over its ministry
             best = max(enumerate(found), key=lambda kv: (_rank(kv[1][0].text), kv[0]))[1]

@@ -40,9 +40,9 @@ class Person:
 
 def clean_name(text: str) -> str | None:
     """Drop courtesy titles (জনাব, বাবু, আলহাজ্ব …), keep ড./মোঃ/এ্যাড. as printed."""
-    t = EDGE_PUNCT.sub("", text.strip())
+    t = re.sub(r"^\((.*)\)$", r"\1", text.strip()).strip()  # "(মোঃ আবদুল কাদির)" in a signature
+    t = EDGE_PUNCT.sub("", t)
     t = LEADING_JUNK.sub("", t)
-    t = re.sub(r"^\((.*)\)$", r"\1", t).strip()  # "(মোঃ আবদুল কাদির)" in a signature
     drop = sorted(lexicon().honorifics_drop, key=len, reverse=True)
     changed = True
     while changed:

@@ -24,6 +24,9 @@ class Line:
     page: int
     cells: list[str] | None = None
     bullet: bool = False  # the line opened with a layout bullet ("• …", "- …")
+    # text typed in columns with runs of spaces (two signature blocks side by side in a .txt):
+    # "(সুব্রত কুমার বিশ্বাস)      (মোঃ আবুল কালাম আজাদ)" -> the two parts; None for one column
+    columns: list[str] | None = None
 
     @property
     def blank(self) -> bool:
@@ -38,6 +41,9 @@ class Line:
 BULLET = re.compile(r"^\s*(?:[-–•▪●◦∙·]\s+|[-–•▪●◦∙·](?=[০-৯0-9(]))")  # OCR drops the space: "-৬) যুগাসচিব"
 # SPACE_RUN: spaces and no-break spaces inside a line collapse to one: "সভাপতি  \u00a0ড. তরুণ" -> "সভাপতি ড. তরুণ"
 SPACE_RUN = re.compile(r"[ \u00a0]+")
+# COLUMN_GAP: three or more spaces inside a line separate typed columns:
+# "প্রধান শিক্ষক ও সদস্য সচিব                             সভাপতি"
+COLUMN_GAP = re.compile(r"[ \u00a0]{3,}")
 
 
 def lines_of(doc: Document) -> list[Line]:
@@ -60,7 +66,9 @@ def lines_of(doc: Document) -> list[Line]:
                     cells = [c.strip() for c in t.split("\t")]
                     out.append(Line(len(out), "\t".join(cells), b.page, cells))
                 else:
-                    out.append(Line(len(out), SPACE_RUN.sub(" ", t), b.page, bullet=bullet))
+                    parts = [c for c in COLUMN_GAP.split(t) if c]
+                    out.append(Line(len(out), SPACE_RUN.sub(" ", t), b.page, bullet=bullet,
+                                    columns=parts if len(parts) > 1 else None))
     return out
 
 

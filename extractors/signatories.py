@@ -42,6 +42,13 @@ def _name_then_post(text: str) -> tuple[str, str] | None:
     return name, EDGE_PUNCT.sub("", re.split(r"[,।]", text[ds[0].start:])[0]).strip()
 
 
+def side_by_side(ln: Line) -> list[str] | None:
+    """The blocks of a line holding two or more signature blocks side by side: table cells or
+    columns typed with tabs or runs of spaces (empty cells from repeated tabs dropped)."""
+    parts = [c for c in (ln.cells or ln.columns or []) if c.strip()]
+    return parts if len(parts) >= 2 else None
+
+
 def extract_signatories(lines: list[Line], start: int = 0) -> list[Signatory]:
     out: list[Signatory] = []
     i = start
@@ -50,14 +57,15 @@ def extract_signatories(lines: list[Line], start: int = 0) -> list[Signatory]:
         if ln.blank:
             i += 1
             continue
-        if ln.cells and len(ln.cells) >= 2:  # two blocks side by side: names row, posts row
+        names = side_by_side(ln)
+        if names:  # blocks side by side: a names row over a posts row
             nxt = next_nonblank(lines, i, 1)
-            if nxt and nxt.cells and len(nxt.cells) == len(ln.cells) and \
-                    all(looks_like_name(SIGNED.sub("", c)) for c in ln.cells if c) and \
-                    all(_designation_line(c) for c in nxt.cells if c):
-                for c, d in zip(ln.cells, nxt.cells):
-                    if c:
-                        out.append(Signatory(clean_name(SIGNED.sub("", c)), _designation_line(d), ln.page, ln.idx))
+            posts = side_by_side(nxt) if nxt else None
+            if posts and len(posts) == len(names) and \
+                    all(looks_like_name(SIGNED.sub("", c)) for c in names) and \
+                    all(_designation_line(d) for d in posts):
+                for c, d in zip(names, posts):
+                    out.append(Signatory(clean_name(SIGNED.sub("", c)), _designation_line(d), ln.page, ln.idx))
                 i = nxt.idx + 1
                 continue
         text = SIGNED.sub("", ln.text.strip())

@@ -86,7 +86,9 @@ def extract(file, ocr) -> None:
 
 @main.command(name="eval")
 @click.option("--gold", type=click.Path(exists=True, file_okay=False, path_type=Path), required=True,
-              help="Folder of *.gold.json (searched recursively); each names its source document.")
+              multiple=True,
+              help="Folder of *.gold.json (searched recursively); each names its source document. "
+                   "Repeat to score several folders together (e.g. the dev set without corpus/heldout).")
 @click.option("--pred", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
               help="Score existing outputs (a run's --out folder) instead of running the pipeline.")
 @click.option("--renders", type=click.Path(file_okay=False, path_type=Path), default=None,

@@ -28,11 +28,12 @@ def _per_doc(pairs, names) -> str:
     return "per-document macro F1:\n" + "\n".join(rows)
 
 
-def evaluate_folder(gold_dir: Path, pred: Path | None = None, renders: Path | None = None,
-                    per_doc: bool = False) -> str:
-    gold = load_gold(gold_dir)
+def evaluate_folder(gold_dir: Path | list[Path] | tuple[Path, ...], pred: Path | None = None,
+                    renders: Path | None = None, per_doc: bool = False) -> str:
+    dirs = [gold_dir] if isinstance(gold_dir, (str, Path)) else list(gold_dir)
+    gold = [g for d in dirs for g in load_gold(d)]
     if not gold:
-        return f"no *.gold.json under {gold_dir}"
+        return f"no *.gold.json under {', '.join(map(str, dirs))}"
     out = []
     names = [str(src) for src, _ in gold]
     if pred is not None:

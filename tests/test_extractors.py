@@ -385,3 +385,60 @@ def test_indicator_office_carries_over_a_page_break_inside_a_sentence():
             "কর্মপরিকল্পনা বাস্তবায়ন সংক্রান্ত ৪টি প্রশিক্ষণ আয়োজনের বিপরীতে ৩টি প্রশিক্ষণের আয়োজন করা হয়েছে।")
     got = [(i.office, i.target, i.achieved) for i in extract_indicators(lines(text), "সুরক্ষা সেবা বিভাগ")]
     assert got == [("ফায়ার সার্ভিস ও সিভিল ডিফেন্স অধিদপ্তর", 4, 3)]
+
+
+# ---- rules found on the held-out minutes (corpus/heldout) --------------------------------------------
+def text_lines(text: str) -> list[Line]:
+    """Lines as the pipeline makes them from a plain-text document (columns kept)."""
+    from extractors.segment import lines_of
+    from pipeline.ingest.text import text_pages
+    from pipeline.model import Document
+
+    return lines_of(Document("x.txt", "0" * 64, "txt", text_pages(text)))
+
+
+def test_signatures_typed_side_by_side_with_spaces():
+    text = ("(সুব্রত কুমার বিশ্বাস)                                (মোঃ আবুল কালাম আজাদ)\n"
+            "প্রধান শিক্ষক ও সদস্য সচিব                             সভাপতি\n"
+            "ম্যানেজিং কমিটি                                        ম্যানেজিং কমিটি\n")
+    ss = extract_signatories(text_lines(text))
+    assert [(s.name, s.designation) for s in ss] == [
+        ("সুব্রত কুমার বিশ্বাস", "প্রধান শিক্ষক ও সদস্য সচিব"), ("মোঃ আবুল কালাম আজাদ", "সভাপতি")]
+
+
+def test_signatures_side_by_side_with_uneven_tabs():
+    text = ("ডাঃ মোঃ আনিসুর রহমান\t\t\t\tমোহাম্মদ শফিকুল ইসলাম ভূঁইয়া\n"
+            "তত্ত্বাবধায়ক ও সদস্য-সচিব\t\t\tজেলা প্রশাসক ও সভাপতি\n")
+    ss = extract_signatories(text_lines(text))
+    assert [s.name for s in ss] == ["ডাঃ মোঃ আনিসুর রহমান", "মোহাম্মদ শফিকুল ইসলাম ভূঁইয়া"]
+    assert ss[0].designation == "তত্ত্বাবধায়ক ও সদস্য-সচিব"
+
+
+def test_one_column_line_has_no_columns():
+    assert text_lines("সভাপতি : জনাব মোঃ আবুল কালাম আজাদ")[0].columns is None
+
+
+def test_prose_cue_at_paragraph_end_opens_the_list_below():
+    assert _decision_heading("বিস্তারিত আলোচনার পর সর্বসম্মতিক্রমে সিদ্ধান্ত গৃহীত হয় যে,") == (True, "")
+    text = ("প্রস্তাব-৫ঃ বিদ্যালয়ের পুরাতন টিনশেড ভবন সংস্কার।\n"
+            "সদস্যগণ জানান, বিদ্যালয়ের টিনশেড ভবনের চালা জরাজীর্ণ। বিস্তারিত আলোচনার পর সর্বসম্মতিক্রমে সিদ্ধান্ত গৃহীত হয় যে,\n"
+            "ক) টিনশেড ভবন সংস্কারের জন্য প্রাক্কলনসহ আবেদন প্রেরণ করা হবে;\n"
+            "খ) সংস্কার না হওয়া পর্যন্ত ঝুঁকিপূর্ণ ২টি শ্রেণিকক্ষে পাঠদান বন্ধ থাকবে।\n")
+    ds = from_lists(lines(text), [])
+    assert [(d.label, d.text[:12]) for d in ds] == [("ক", "টিনশেড ভবন স"), ("খ", "সংস্কার না হ")]
+
+
+def test_post_holder_office_is_named_by_the_next_letterhead_line():
+    text = ("গণপ্রজাতন্ত্রী বাংলাদেশ সরকার\nতত্ত্বাবধায়কের কার্যালয়\n২৫০ শয্যা বিশিষ্ট জেনারেল হাসপাতাল, কুড়িগ্রাম\n\n"
+            "বিষয়ঃ হাসপাতাল ব্যবস্থাপনা কমিটির এপ্রিল-জুন/২০২৩ ত্রৈমাসিকের সভার কার্যবিবরণী।\n")
+    assert extract_header(text_lines(text)).office == "তত্ত্বাবধায়কের কার্যালয়, ২৫০ শয্যা বিশিষ্ট জেনারেল হাসপাতাল, কুড়িগ্রাম"
+
+
+def test_number_before_an_office_on_its_letterhead_line():
+    text = "২৫০ শয্যা বিশিষ্ট জেনারেল হাসপাতাল, কুড়িগ্রাম\n\nবিষয়ঃ হাসপাতাল ব্যবস্থাপনা কমিটির সভার কার্যবিবরণী।\n"
+    assert extract_header(text_lines(text)).office == "২৫০ শয্যা বিশিষ্ট জেনারেল হাসপাতাল"
+
+
+def test_school_letterhead_is_an_office():
+    text = "তালখড়ি মাধ্যমিক বিদ্যালয়\nডাকঘরঃ তালখড়ি, উপজেলাঃ শালিখা, জেলাঃ মাগুরা\n\nতালখড়ি মাধ্যমিক বিদ্যালয় ম্যানেজিং কমিটির সাধারণ সভার কার্যবিবরণী\n"
+    assert extract_header(text_lines(text)).office == "তালখড়ি মাধ্যমিক বিদ্যালয়"
