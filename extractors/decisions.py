@@ -7,9 +7,9 @@ import regex as re
 
 from .agenda import AgendaItem, _column, _num, heading, section_head, table_rows
 from .dates import parse_deadline
-from .nlp import offices
+from .nlp import designations, offices
 from .people import EDGE_PUNCT
-from .segment import Line, cue_pattern, has_cue, sentences, split_marker
+from .segment import Line, cue_pattern, has_cue, prose_sentences, sentences, split_marker
 
 
 @dataclass
@@ -41,6 +41,11 @@ RESP_PLURAL = re.compile(r"(?P<who>(?:[\p{L}\p{M}]+\s){0,2}[\p{L}\p{M}]+(?:গ�
 RESP_TAIL = re.compile(r"\(?\s*(?:বাস্তবায়নে|বাস্তবায়নকারী|দায়িত্বে|দায়িত্ব)\s*[:ঃ\-]\s*(?P<who>[^)]+)\)?\s*$")
 
 
+# RESP_LINE: a responsible line of its own under a list item:
+# "১) … মেরামতের কাজ ১৫ মে ২০২৪ তারিখের মধ্যে সম্পন্ন করতে হবে।" / "বাস্তবায়নেঃ উপজেলা নির্বাহী অফিসার (সকল); নির্বাহী প্রকৌশলী, এলজিইডি, ভোলা"
+RESP_LINE = re.compile(r"^\(?\s*(?:বাস্তবায়নে|বাস্তবায়নকারী|দায়িত্বে|দায়িত্ব)\s*[:ঃ\-]\s*(?P<who>.+?)\)?\s*$")
+
+
 def responsible_in_text(text: str) -> list[str]:
     m = RESP_TAIL.search(text)
     if m:
@@ -59,9 +64,32 @@ def responsible_in_text(text: str) -> list[str]:
     return []
 
 
+# PARTY_SEP: what separates parties: "উপজেলা কৃষি অফিসার, উপজেলা মৎস্য অফিসার", "… অফিসার ও উপজেলা প্রকৌশলী"
+PARTY_SEP = re.compile(r"[,/]|\s(?:ও|এবং)\s(?=\S+\s*(?:অফিসার|কর্মকর্তা|অধিদপ্তর|দপ্তর))")
+
+
 def split_parties(text: str) -> list[str]:
-    parts = [EDGE_PUNCT.sub("", p).strip() for p in re.split(r"[,;/]|\s(?:ও|এবং)\s(?=\S+\s*(?:অফিসার|কর্মকর্তা|অধিদপ্তর|দপ্তর))", text)]
-    return [p for p in parts if p]
+    """Who must act, one party each: a post with its office and place, or an office with its place.
+
+    "উপজেলা নির্বাহী অফিসার (সকল); নির্বাহী প্রকৌশলী, এলজিইডি, ভোলা" -> two parties (semicolons
+    alone separate parties when present); "উপপরিচালক, ঘূর্ণিঝড় প্রস্তুতি কর্মসূচি (সিপিপি), ভোলা" -> one
+    (an office or place after a post is that post's); "উপজেলা কৃষি অফিসার, উপজেলা মৎস্য অফিসার" -> two.
+    """
+    if ";" in text:
+        return [p for p in (EDGE_PUNCT.sub("", q).strip() for q in text.split(";")) if p]
+    parties: list[tuple[str, str]] = []  # (text, what it opened with: post | office | other)
+    for part in (EDGE_PUNCT.sub("", p).strip() for p in PARTY_SEP.split(text)):
+        if not part:
+            continue
+        kind = "post" if any(d.start == 0 for d in designations(part)) else \
+            "office" if any(o.start == 0 for o in offices(part)) else "other"
+        opens = kind == "post" or (kind == "office" and (not parties or parties[-1][1] != "post")) \
+            or not parties
+        if opens:
+            parties.append((part, kind))
+        else:
+            parties[-1] = (f"{parties[-1][0]}, {part}", parties[-1][1])
+    return [p for p, _ in parties]
 
 
 # DECISION_VERB: the verbs decisions are written in: "… করতে হবে।", "… প্রেরণ করবে।", "… অনুমোদন করা হলো।"
@@ -173,6 +201,10 @@ def from_lists(lines: list[Line], agenda: list[AgendaItem]) -> list[Decision]:
             continue
         if not mode:
             continue
+        resp = RESP_LINE.match(ln.text)
+        if resp and last is not None:
+            last.responsible = split_parties(resp.group("who"))  # the item's own বাস্তবায়নে line
+            continue
         mk = split_marker(ln.text)
         if mk and mk.kind in ("paren", "close", "danda", "section"):
             if is_formula(mk.rest) or has_cue(mk.rest, "agenda"):
@@ -202,24 +234,21 @@ def _new(out: list[Decision], text: str, ln: Line, agenda: AgendaItem | None, la
 
 
 # DECISION_PROSE: "সভায় সিদ্ধান্ত হয় যে, আগামী ৩০ জুনের মধ্যে … করতে হবে।" -> "আগামী ৩০ জুনের মধ্যে … করতে হবে।"
+# Sentences are read across wrapped lines (a .txt hard-wrapped at ~95 characters, a PDF paragraph):
+# "… বিস্তারিত আলোচনার পর সভায় সিদ্ধান্ত হয় যে, ওয়ার্ড সদস্যগণ প্রধান" / "শিক্ষকদের সহায়তায় … করবেন।"
 def from_prose(lines: list[Line], agenda: list[AgendaItem]) -> list[Decision]:
     cue = cue_pattern("decision_prose", anchored=False)
     out: list[Decision] = []
-    current: AgendaItem | None = None
-    by_line = {a.line: a for a in agenda}
-    for ln in lines:
-        if ln.idx in by_line:
-            current = by_line[ln.idx]
-        if ln.cells or ln.blank:
+    heads = sorted(agenda, key=lambda a: a.line)
+    for sent in prose_sentences(lines):
+        m = cue.search(sent.text)
+        if not m:
             continue
-        for s in sentences(ln.text):
-            m = cue.search(s)
-            if not m:
-                continue
-            text = re.sub(r"^[\s,:ঃ]*", "", s[m.end():])
-            if len(text.split()) >= 2 and not is_formula(text):
-                out.append(Decision(text, ln.page, ln.idx, current.number if current else None, None,
-                                    [current.office] if current and current.office else []))
+        text = re.sub(r"^[\s,:ঃ]*", "", sent.text[m.end():])
+        if len(text.split()) >= 2 and not is_formula(text):
+            current = next((a for a in reversed(heads) if a.line <= sent.line.idx), None)
+            out.append(Decision(text, sent.line.page, sent.line.idx, current.number if current else None, None,
+                                [current.office] if current and current.office else []))
     return out
 
 
