@@ -57,7 +57,7 @@ def heading(ln: Line) -> AgendaItem | None:
         return None
     rest = text[c.end():]
     m = AGENDA_NO_AFTER.match(rest)
-    if m and number is None:
+    if m:  # the item's own number wins over its paragraph's: "২.০ আলোচ্যসূচি-১: বিগত সভার …" -> 1
         number, rest = _num(m.group("n")), rest[m.end():]
     title = SEP.sub("", rest).strip()
     if number is None or len(title) < 2:

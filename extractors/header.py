@@ -127,9 +127,23 @@ def find_chair(lines: list[Line], header: list[Line]) -> Person | None:
         # keep the tail after the last clause word: "… তারিখে … জনাব X" -> "জনাব X"
         who = re.split(r"\s(?:তারিখে|টায়|ঘটিকায়|সভাকক্ষে|মিলনায়তনে|হলরুমে|অদ্য|গত)\s", " " + who)[-1]
         p = split_person(who)
+        if not p.name and p.designation:
+            named = _name_before_comma(sentence[:m.start("who")])
+            if named:
+                p = split_person(f"{named}, {who}")
         if p.name or p.designation:
             return p
     return None
+
+
+# NAME_BEFORE_COMMA: the name stands before the post, a comma between: "… কমিটির সভাপতি জনাবা রাশেদা বেগম," /
+# "ইউপি সদস্যা (সংরক্ষিত আসন-১) এর সভাপতিত্বে" -> "জনাবা রাশেদা বেগম"
+NAME_BEFORE_COMMA = re.compile(r"(?:জনাব|জনাবা|বেগম|বাবু|আলহাজ্ব|মোঃ|মো\.|ড\.|ডাঃ|এ্যাড\.)\s[^,।]{2,60},\s*$")
+
+
+def _name_before_comma(before: str) -> str | None:
+    m = NAME_BEFORE_COMMA.search(before)
+    return m.group(0).rstrip().rstrip(",") if m else None
 
 
 def _rank(office: str) -> int:
@@ -173,11 +187,52 @@ NUMBER_PREFIX = re.compile(r"^\s*[০-৯0-9]+\s*(?:নং|নম্বর)?\s*$
 HOLDER_OFFICE = re.compile(r"^(?:[\p{L}\p{M}]+\s){0,2}[\p{L}\p{M}]+(?:ের|এর|র)\s+কার্যালয়[।,]?$")
 
 
+@lru_cache(maxsize=1)
+def _office_tail() -> re.Pattern:
+    """OFFICE_TAIL: what follows an office name on its letterhead line and belongs to it: a company
+    form and an abbreviation in brackets, "… সমবায় সমিতি লিঃ (ইউসিসিএ)", "… কর্তৃপক্ষ (খুলনা ওয়াসা)"."""
+    forms = "|".join(re.escape(f) for f in lexicon().cues["office_company_forms"])
+    return re.compile(rf"^(?:\s*(?:{forms})(?![\p{{L}}\p{{M}}]))?(?:\s*\([^()]{{1,40}}\))?(?=\s*[,।]?\s*$)")
+
+
 def _letterhead_mention(o: Mention, ln: Line) -> Mention:
-    """The office mention extended over a leading number on its line (see NUMBER_PREFIX)."""
-    if o.start and NUMBER_PREFIX.match(ln.text[:o.start]):
-        return Mention(o.label, ln.text[:o.end].strip(), 0, o.end, o.source)
-    return o
+    """An office mention grown to what its letterhead line says around it: a leading number
+    (NUMBER_PREFIX) or place ("খুলনা পানি সরবরাহ ও পয়ঃনিষ্কাশন কর্তৃপক্ষ"), and a tail (_office_tail)."""
+    text = ln.text
+    start, end = o.start, o.end
+    head = text[:start].strip()
+    if head and (NUMBER_PREFIX.match(head) or head in lexicon().places):
+        start = 0
+    tail = _office_tail().match(text[end:])
+    if tail and tail.end():
+        end += tail.end()
+    if (start, end) == (o.start, o.end):
+        return o
+    return Mention(o.label, (text[start:o.start] + o.text + text[o.end:end]).strip(), start, end, o.source)
+
+
+def _is_address(o: Mention, ln: Line) -> bool:
+    """The office name opens an address line: "উপজেলা পরিষদ চত্বর, শাহজাদপুর, সিরাজগঞ্জ।"."""
+    return bool(cue_pattern("address_after_office").match(ln.text[o.end:]))
+
+
+def _letterhead_offices(letterhead: list[Line]) -> list[tuple[Mention, Line]]:
+    found = []
+    for ln in letterhead:
+        grown = [_letterhead_mention(o, ln) for o in offices(ln.text)
+                 if not is_branch(o.text) and not _is_address(o, ln)]
+        # a mention inside another one grown over it ("খুলনা ওয়াসা" in the brackets) is not another office
+        found += [(o, ln) for o in grown
+                  if not any(p is not o and p.start <= o.start and o.end <= p.end for p in grown)]
+    return found
+
+
+def _title_overlap(office: str, title: str | None) -> int:
+    """Words an office shares with the title: "শাহজাদপুর ইউসিসিএ লিঃ এর … কার্যবিবরণী" names the UCCA."""
+    if not title:
+        return 0
+    words = lambda t: {w.strip("()[],।") for w in t.split()}  # noqa: E731
+    return len(words(office) & words(title))
 
 
 def _holder_office(o: Mention, ln: Line, lines: list[Line], letterhead: list[Line]) -> str | None:
@@ -194,15 +249,17 @@ def find_office(lines: list[Line], title_idx: int | None, chair: Person | None) 
     """Issuing office: letterhead, then title, then the chair's office, then the most frequent office."""
     if title_idx is not None:
         letterhead = [ln for ln in lines[:title_idx] if not ln.blank and not ln.cells]
-        found = [(_letterhead_mention(o, ln), ln) for ln in letterhead for o in offices(ln.text)
-                 if not is_branch(o.text)]
+        found = _letterhead_offices(letterhead)
         for o, ln in found:
             holder = _holder_office(o, ln, lines, letterhead)
             if holder:
                 return holder
         if found:
-            # the most specific office: a directorate/institute over its division over its ministry
-            best = max(enumerate(found), key=lambda kv: (_rank(kv[1][0].text), kv[0]))[1]
+            # the most specific office: a directorate/institute over its division over its ministry;
+            # between equals, the one the title names, then the lower line
+            title = lines[title_idx].text
+            best = max(enumerate(found), key=lambda kv: (_rank(kv[1][0].text),
+                                                          _title_overlap(kv[1][0].text, title), kv[0]))[1]
             return _with_place(best[0], best[1], lines)
         found = [o for o in offices(lines[title_idx].text) if not is_branch(o.text)]
         if found:

@@ -109,7 +109,7 @@ def _unwrap(blocks) -> list[tuple]:
 
 # ---- list markers -------------------------------------------------------------------------------
 _NUM = r"[০-৯0-9]{1,3}"
-_LETTER = r"(?:[ক-হ]|i{1,3}|iv|vi{0,3}|ix|x)"  # (ক), ক), and roman (i) … (x)
+_LETTER = r"(?:[ক-হ]|i{1,3}|iv|vi{0,3}|ix|x|[a-h])"  # (ক), ক), roman (i) … (x), Latin (a) … (h) in English-mixed minutes
 # MARKER_PAREN: "(ক) সুরক্ষা সেবা বিভাগ …", "(১) …"
 MARKER_PAREN = re.compile(rf"^\(\s*(?P<label>{_NUM}|{_LETTER})\s*\)\s*(?P<rest>.*)$")
 # MARKER_CLOSE: "গ) অন্যান্য ত্রৈমাসিকভিত্তিক …", "১) ব্যবস্থাপনা পরিচালক, জয়িতা ফাউন্ডেশন"
@@ -221,8 +221,9 @@ def has_cue(text: str, group: str, sub: str | None = None) -> bool:
 
 # KEY_SEP: what stands between a header key and its value: "সভাপতি : …", "তারিখ ঃ …", "স্থান\t…", "স্মারক নং-…"
 KEY_SEP = r"[\s:ঃ\-–—]*"
-# LEADING_KEY_SEP: the separator a value starts with: " : ড. তরুণ কান্তি শিকদার" -> "ড. তরুণ কান্তি শিকদার"
-LEADING_KEY_SEP = re.compile(rf"^{KEY_SEP}")
+# LEADING_KEY_SEP: the separator a value starts with: " : ড. তরুণ কান্তি শিকদার" -> "ড. তরুণ কান্তি শিকদার";
+# a gloss of the key in brackets goes with it: "সভাপতি (Chairman)   : মোঃ শহিদুল আলম" -> "মোঃ শহিদুল আলম"
+LEADING_KEY_SEP = re.compile(rf"^(?:\s*\([\p{{L}}\p{{M}} .]{{1,30}}\)(?={KEY_SEP}[:ঃ\t]))?{KEY_SEP}")
 # KEY_SEP_AFTER: a further key on a line is followed by a colon or tab: "তারিখ : ০৭/০৬/২০২২। সময়: বিকাল" (after "সময়")
 KEY_SEP_AFTER = re.compile(r"\s*[:ঃ\t]")
 

@@ -13,6 +13,10 @@ from .segment import Line, has_cue, next_nonblank
 SIGNED = re.compile(r"^\(?\s*(স্বাক্ষরিত|স্বাঃ|স্বা)\s*/?-?\)?\s*")
 
 
+# LABEL_END: a label ends in a colon (or visarga used as one) before the post: "(দৃষ্টি আকর্ষণঃ যুগ্মসচিব"
+LABEL_END = re.compile(r"[:ঃ]\s*$")
+
+
 @dataclass
 class Signatory:
     name: str
@@ -36,6 +40,8 @@ def _name_then_post(text: str) -> tuple[str, str] | None:
     if not ds or ds[0].start == 0 or len(text.split()) > 9:
         return None
     raw = text[:ds[0].start]
+    if LABEL_END.search(raw):
+        return None  # "(দৃষ্টি আকর্ষণঃ যুগ্মসচিব, মাঠ প্রশাসন অনুবিভাগ)" is a label, not a name
     name = clean_name(raw)
     if not name or not looks_like_name(name) or re.search(r"[০-৯0-9]", raw):
         return None  # "১০) কমিটির সকল সদস্য" is a numbered entry, not a signature

@@ -466,3 +466,45 @@ def test_prose_decision_read_across_hard_wrapped_lines():
     assert [d.text for d in ds] == ["ওয়ার্ড সদস্যগণ প্রধান শিক্ষকদের সহায়তায় ঝরে পড়া শিশুদের তালিকা প্রস্তুত করে "
                                     "অভিভাবকদের সাথে উঠান বৈঠকের মাধ্যমে শিশুদের বিদ্যালয়ে ফিরিয়ে আনার উদ্যোগ গ্রহণ করবেন।"]
     assert ds[0].line == 0
+
+
+def test_letterhead_office_keeps_company_form_and_abbreviation_and_skips_address():
+    text = ("শাহজাদপুর উপজেলা কেন্দ্রীয় সমবায় সমিতি লিঃ (ইউসিসিএ)\nবাংলাদেশ পল্লী উন্নয়ন বোর্ড (বিআরডিবি)\n"
+            "উপজেলা পরিষদ চত্বর, শাহজাদপুর, সিরাজগঞ্জ।\n\nশাহজাদপুর ইউসিসিএ লিঃ এর ব্যবস্থাপনা কমিটির মাসিক সভার কার্যবিবরণী\n")
+    assert extract_header(text_lines(text)).office == "শাহজাদপুর উপজেলা কেন্দ্রীয় সমবায় সমিতি লিঃ (ইউসিসিএ)"
+
+
+def test_letterhead_office_keeps_its_leading_place():
+    text = ("খুলনা পানি সরবরাহ ও পয়ঃনিষ্কাশন কর্তৃপক্ষ (খুলনা ওয়াসা)\nওয়াসা ভবন, ৩১ আহসান আহমেদ রোড, খুলনা-৯১০০\n\n"
+            "খুলনা ওয়াসা বোর্ডের ৮৭তম সভার কার্যবিবরণী\n")
+    assert extract_header(text_lines(text)).office == "খুলনা পানি সরবরাহ ও পয়ঃনিষ্কাশন কর্তৃপক্ষ (খুলনা ওয়াসা)"
+
+
+def test_prose_chair_name_before_a_comma_and_the_post():
+    text = ("বিষয়ঃ স্থায়ী কমিটির ত্রৈমাসিক সভার কার্যবিবরণী।\n\nঅদ্য ১২ জুলাই ২০১৮ খ্রিঃ সকাল ১০ ঘটিকায় স্থায়ী কমিটির "
+            "সভাপতি জনাবা রাশেদা বেগম, ইউপি সদস্যা (সংরক্ষিত আসন-১) এর সভাপতিত্বে কমিটির ত্রৈমাসিক সভা অনুষ্ঠিত হয়।\n")
+    chair = extract_header(text_lines(text)).chair
+    assert (chair.name, chair.designation) == ("রাশেদা বেগম", "ইউপি সদস্যা (সংরক্ষিত আসন-১)")
+
+
+def test_key_with_a_gloss_in_brackets():
+    from extractors.segment import LEADING_KEY_SEP
+
+    assert LEADING_KEY_SEP.sub("", " (Chairman)   : মোঃ শহিদুল আলম") == "মোঃ শহিদুল আলম"
+    assert LEADING_KEY_SEP.sub("", " (ভারপ্রাপ্ত) মোঃ করিম") == "(ভারপ্রাপ্ত) মোঃ করিম"  # no separator: part of the value
+
+
+def test_latin_letter_labels_in_english_mixed_minutes():
+    text = ("Decision:\n(a) Resolved that the water tariff be increased by 5% with effect from 01 October 2022.\n"
+            "(b) বর্ধিত পানির মূল্যহার সম্পর্কে গ্রাহকদের অবহিত করার জন্য বিজ্ঞপ্তি প্রকাশ করতে হবে।\n")
+    assert [d.label for d in from_lists(lines(text), [])] == ["a", "b"]
+
+
+def test_agenda_items_own_number_wins_over_the_paragraph_number():
+    item = heading(Line(0, "২.০ আলোচ্যসূচি-১: বিগত সভার সিদ্ধান্ত বাস্তবায়ন অগ্রগতি পর্যালোচনা", 1))
+    assert (item.number, item.title) == ("1", "বিগত সভার সিদ্ধান্ত বাস্তবায়ন অগ্রগতি পর্যালোচনা")
+
+
+def test_attention_label_in_a_distribution_entry_is_no_signatory():
+    text = "০১. সিনিয়র সচিব, ভূমি মন্ত্রণালয়, বাংলাদেশ সচিবালয়, ঢাকা\n(দৃষ্টি আকর্ষণঃ যুগ্মসচিব, মাঠ প্রশাসন অনুবিভাগ)।\n"
+    assert extract_signatories(text_lines(text)) == []
