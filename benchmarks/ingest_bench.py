@@ -33,7 +33,7 @@ import regex
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pipeline.renders import ALL_FORMATS, DEFAULT_FONTS, DEFAULT_FORMATS, Render, build_renders  # noqa: E402
+from pipeline.renders import ALL_FORMATS, DEFAULT_FONTS, DEFAULT_FORMATS, Render, build_renders, pdf_pages  # noqa: E402
 
 log = logging.getLogger("ingest_bench")
 
@@ -185,16 +185,6 @@ class Measure:
     pages: int
     seconds: float
     error: str = ""
-
-
-def pdf_pages(path: Path) -> int:
-    import pypdfium2
-
-    pdf = pypdfium2.PdfDocument(str(path))
-    try:
-        return len(pdf)
-    finally:
-        pdf.close()
 
 
 def measure(render: Render, name: str, fn, ref: str, fallback_pages: int) -> Measure:

@@ -40,7 +40,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pipeline.renders import build_renders, load_renders  # noqa: E402
+from pipeline.renders import build_renders, load_renders, pdf_pages  # noqa: E402
 
 log = logging.getLogger("pipeline_bench")
 
@@ -171,16 +171,6 @@ def gather(renders_dir: Path | None, kinds: tuple[str, ...]) -> list[tuple[str, 
         sources = sorted({Path(r.source) for r in renders}) or sorted(CORPUS.glob("*.txt"))
         files += [("txt", s if s.is_absolute() else ROOT / s, s) for s in sources]
     return files
-
-
-def pdf_pages(path: Path) -> int:
-    import pypdfium2
-
-    pdf = pypdfium2.PdfDocument(str(path))
-    try:
-        return len(pdf)
-    finally:
-        pdf.close()
 
 
 def stage_rows(stages: list[str]) -> list[tuple[str, str]]:

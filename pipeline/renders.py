@@ -115,6 +115,17 @@ def parse_text(text: str) -> list[Paragraph | Table]:
     return parts
 
 
+def pdf_pages(path) -> int:
+    """Page count of a rendered PDF (the benchmarks' page denominators)."""
+    import pypdfium2
+
+    pdf = pypdfium2.PdfDocument(str(path))
+    try:
+        return len(pdf)
+    finally:
+        pdf.close()
+
+
 def font_slug(font: str | None) -> str:
     """'Noto Sans Bengali' -> 'noto-sans-bengali'."""
     if not font:
