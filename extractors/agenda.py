@@ -13,7 +13,8 @@ from .segment import Line, cue_pattern, has_cue, split_marker
 AGENDA_NO_BEFORE = re.compile(r"^(?P<n>[০-৯0-9]{1,2})\s*(?:নং|নম্বর)\s+")
 AGENDA_NO_AFTER = re.compile(r"^\s*[-–]?\s*(?P<n>[০-৯0-9]{1,2})(?![০-৯0-9.])")
 # SUBJECT_NO: "বিষয় নং-০১: পূর্ববর্তী সভার কার্যবিবরণী পাঠ ও অনুমোদন।"
-SUBJECT_NO = re.compile(r"^বিষয়\s*(?:নং|নম্বর)\s*[-–]?\s*(?P<n>[০-৯0-9]{1,2})(?![০-৯0-9])")
+# "বিষয়-১: নকশা অনুমোদন ব্যতীত নির্মাণাধীন ভবন"
+SUBJECT_NO = re.compile(r"^বিষয়\s*(?:(?:নং|নম্বর)\s*[-–]?|[-–])\s*(?P<n>[০-৯0-9]{1,2})(?![০-৯0-9])")
 SEP = re.compile(r"^[\s:ঃ\-–—.]*")
 # SECTION_HEAD: "০১। উপজেলা কৃষি অফিসঃ" — a numbered short line ending in a colon that names an office
 SECTION_END = re.compile(r"[:ঃ]\s*$")

@@ -42,7 +42,7 @@ def extract(doc: Document) -> dict:
     mined = doc_type == "minutes"
     agenda = extract_agenda(lines) if mined else []
     followups = extract_followups(lines) if mined else []
-    fu_lines = {f.line for f in followups}
+    fu_lines = {f.line for f in followups} | {f.progress_line for f in followups if f.progress_line is not None}
     decisions = [d for d in extract_decisions(lines, agenda, h.meeting_date) if d.line not in fu_lines] \
         if mined else []
     signatories = extract_signatories(lines, _signature_start(lines, [d.line for d in decisions], h.title_line))
@@ -77,7 +77,7 @@ def extract(doc: Document) -> dict:
         "indicators": [{"office": i.office, "activity_code": i.activity_code, "unit": i.unit,
                         "target": i.target, "achieved": i.achieved,
                         "evidence": {"page": i.page, "quote": i.quote}}
-                       for i in (extract_indicators(lines, h.office) if mined else [])],
+                       for i in (extract_indicators(lines, h.office, frozenset(fu_lines)) if mined else [])],
     }
     rec["warnings"] = memo.warnings + warnings_for(rec)
     return rec

@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import regex as re
 
 from .agenda import AgendaItem, _column, _num, heading, section_head, table_rows
 from .dates import parse_deadline
+from .lexicon import lexicon
 from .nlp import designations, offices
 from .people import EDGE_PUNCT
 from .segment import Line, cue_pattern, has_cue, prose_sentences, sentences, split_marker
@@ -158,6 +160,20 @@ def from_tables(lines: list[Line], meeting: str | None) -> list[Decision]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _numbered_decision() -> re.Pattern:
+    """DECISION_NUMBERED: a decision with its own number after the cue, as boards and syndicates write
+    them: "সিদ্ধান্ত নং-৬৪/০১: সিন্ডিকেটের ৬৩তম সভার কার্যবিবরণী দৃঢ়ীকরণ করা হলো।" -> ("৬৪/০১", "সিন্ডিকেটের …")."""
+    cue = "|".join(re.escape(w) for w in sorted(lexicon().cues["decision"], key=len, reverse=True))
+    return re.compile(rf"^\s*(?:{cue})\s*(?:নং|নম্বর|No\.?)\s*[-–]?\s*(?P<label>[০-৯0-9]{{1,3}}(?:[/.][০-৯0-9]{{1,3}})*)"
+                      rf"\s*[:ঃ\-–]\s*(?P<rest>.*)$", re.IGNORECASE)
+
+
+def numbered_decision(text: str) -> tuple[str, str] | None:
+    m = _numbered_decision().match(text)
+    return (m.group("label"), m.group("rest").strip()) if m else None
+
+
 # PROSE_LIST_END: a discussion paragraph that ends on the prose cue introduces the list below it:
 # "… বিস্তারিত আলোচনার পর সর্বসম্মতিক্রমে সিদ্ধান্ত গৃহীত হয় যে," / "ক) টিনশেড ভবন সংস্কারের …"
 PROSE_LIST_END = re.compile(r"^[\s,:ঃ\-–—]*$")
@@ -186,6 +202,11 @@ def from_lists(lines: list[Line], agenda: list[AgendaItem]) -> list[Decision]:
             current_agenda, mode, last = a, False, None
             continue
         if ln.blank:
+            continue
+        numbered = numbered_decision(ln.text)
+        if numbered:
+            mode = True
+            last = _new(out, numbered[1], ln, current_agenda, numbered[0]) if numbered[1] else None
             continue
         is_head, rest = _decision_heading(ln.text)
         if is_head:

@@ -1,8 +1,46 @@
 """doc_type: minutes | notice | other, from weighted cue words (extractors/data/doctype.yaml)."""
 from __future__ import annotations
 
+import regex as re
+
 from .lexicon import lexicon
 from .segment import Line
+
+TOP_LINES = 15  # where a kind heading, a headline and its byline stand
+# HEADING_PUNCT: a heading line's own punctuation: "পরিপত্র", "অফিস আদেশ।", "-: নোটিশ :-"
+HEADING_PUNCT = re.compile(r"^[\s:ঃ\-–—।.*]+|[\s:ঃ\-–—।.*]+$")
+
+
+def kind_from_layout(lines: list[Line]) -> str | None:
+    """A kind heading on a line of its own near the top ("পরিপত্র" -> other, "সভার নোটিশ" -> notice),
+    or a news item's byline and time stamp ("সুনামগঞ্জ প্রতিনিধি" / "প্রকাশিত: ১২ ফেব্রুয়ারি ২০২৩") -> other."""
+    lay = lexicon().doctype_layout
+    top = [ln for ln in lines[:3 * TOP_LINES] if not ln.blank and not ln.cells][:TOP_LINES]
+    for ln in top:
+        bare = HEADING_PUNCT.sub("", ln.text)
+        for kind, words in lay["headings"].items():
+            if bare in words:
+                return kind
+    if is_news(top):
+        return "other"
+    return None
+
+
+def is_byline(text: str) -> bool:
+    """'সুনামগঞ্জ প্রতিনিধি', 'নিজস্ব প্রতিবেদক, ঝিনাইদহ': a short line naming the reporter."""
+    return len(text.split()) <= 5 and any(w in text for w in lexicon().doctype_layout["bylines"])
+
+
+def is_news(top: list[Line]) -> bool:
+    """A byline and a time stamp ("প্রকাশিত: …") among the top lines."""
+    stamps = lexicon().doctype_layout["stamps"]
+    stamp = re.compile(rf"^\s*(?:{'|'.join(map(re.escape, stamps))})\s*[:ঃ]")
+    return any(is_byline(ln.text) for ln in top) and any(stamp.match(ln.text) for ln in top)
+
+
+def _letter_subject(title: str) -> bool:
+    t = HEADING_PUNCT.sub("", title)
+    return any(t.endswith(w) for w in lexicon().doctype_layout["letter_subject_ends"])
 
 
 def classify(lines: list[Line], title: str | None) -> str:
@@ -11,8 +49,13 @@ def classify(lines: list[Line], title: str | None) -> str:
     "বিষয়: … সভার কার্যবিবরণী" -> minutes; "… সভা অনুষ্ঠিত হইবে" -> notice; "অফিস আদেশ" -> other.
     """
     lx = lexicon().doctype
-    if title and any(word in title for word, _ in lx["minutes"][:2]):
+    by_layout = kind_from_layout(lines)
+    if by_layout:
+        return by_layout
+    if title and any(word in title for word, _ in lx["minutes"][:2]) and not _letter_subject(title):
         return "minutes"  # "… সভার কার্যবিবরণী" is minutes whatever the meeting was about
+    if title and _letter_subject(title):
+        lx = {kind: cues for kind, cues in lx.items() if kind != "minutes"}  # a letter about minutes
     if title:
         in_title = {kind: sum(w for word, w in cues if word in title) for kind, cues in lx.items()}
         best = max(in_title, key=in_title.get)

@@ -17,6 +17,7 @@ class Followup:
     status: str
     page: int
     line: int
+    progress_line: int | None = None  # the line the progress was read from, when not the decision's
 
 
 def status_of(progress: str) -> str:
@@ -56,11 +57,25 @@ def extract_followups(lines: list[Line]) -> list[Followup]:
                 if d and p:
                     out.append(Followup(d, p, status_of(p), row.page, row.idx))
             continue
-        m = cue_pattern("followup_header", anchored=False).search(ln.text)
-        if m and re.match(r"\s*[:ঃ]", ln.text[m.end():]):
-            decision = re.sub(r"^[\s:ঃ]*", "", ln.text[m.end():]).strip()
+        decision = _paired_decision(ln)
+        if decision:
             nxt = next((x for x in lines[ln.idx + 1: ln.idx + 3] if not x.blank), None)
             pm = PROGRESS_LINE.match(nxt.text) if nxt and not nxt.cells else None
-            if decision and pm:
-                out.append(Followup(decision, pm.group("p").strip(), status_of(pm.group("p")), ln.page, ln.idx))
+            if pm:
+                out.append(Followup(decision, pm.group("p").strip(), status_of(pm.group("p")), ln.page, ln.idx,
+                                    nxt.idx))
     return out
+
+
+def _paired_decision(ln: Line) -> str | None:
+    """The decision of a decision/progress pair: "বিগত সভার সিদ্ধান্ত: … ।" or, in a list, "(ক) সিদ্ধান্তঃ …"
+    (the next line, "অগ্রগতিঃ …", makes it a follow-up; see PROGRESS_LINE)."""
+    m = cue_pattern("followup_header", anchored=False).search(ln.text)
+    if m and re.match(r"\s*[:ঃ]", ln.text[m.end():]):
+        return re.sub(r"^[\s:ঃ]*", "", ln.text[m.end():]).strip() or None
+    mk = split_marker(ln.text)
+    body = mk.rest if mk and mk.kind != "section" else ln.text
+    m = cue_pattern("decision").match(body)
+    if m and re.match(r"\s*[:ঃ]", body[m.end():]):
+        return re.sub(r"^[\s:ঃ]*", "", body[m.end():]).strip() or None
+    return None

@@ -6,6 +6,7 @@ from functools import lru_cache
 
 import regex as re
 
+from .doctype import is_byline
 from .dates import yearless_date, find_dates, parse_time
 from .lexicon import lexicon
 from .nlp import Mention, is_branch, offices
@@ -55,6 +56,10 @@ def find_title(lines: list[Line]) -> tuple[str | None, int | None]:
     # documents other than minutes: a heading line ("সভার নোটিশ", "অফিস আদেশ"), else a headline about a meeting
     for ln in top[:15]:
         if ln.words <= 8 and has_cue(ln.text, "title_headings") and not key_values(ln) and not split_marker(ln.text):
+            return _strip_end(ln.text), ln.idx
+    for ln in top[:8]:  # a news headline stands over its byline: "… কাজ শেষের নির্দেশ" / "সুনামগঞ্জ প্রতিনিধি"
+        nxt = next_nonblank(lines, ln.idx, 1)
+        if nxt is not None and is_byline(nxt.text) and not is_byline(ln.text) and ln.words >= 3:
             return _strip_end(ln.text), ln.idx
     for ln in top[:3]:
         if ln.words <= 12 and "সভা" in ln.text and not key_values(ln) \
@@ -126,13 +131,41 @@ def find_chair(lines: list[Line], header: list[Line]) -> Person | None:
         who = " ".join(m.group("who").split()[-10:])
         # keep the tail after the last clause word: "… তারিখে … জনাব X" -> "জনাব X"
         who = re.split(r"\s(?:তারিখে|টায়|ঘটিকায়|সভাকক্ষে|মিলনায়তনে|হলরুমে|অদ্য|গত)\s", " " + who)[-1]
+        who = GENITIVE_END.sub("", who)
         p = split_person(who)
         if not p.name and p.designation:
             named = _name_before_comma(sentence[:m.start("who")])
             if named:
                 p = split_person(f"{named}, {who}")
+        if p.name and not p.designation:
+            post = _post_before_comma(sentence[:m.start("who")])
+            if post:
+                p = Person(p.name, post, p.office)
         if p.name or p.designation:
-            return p
+            return Person(p.name, _chair_post(p.designation), p.office)
+    return None
+
+
+# GENITIVE_END: the case ending written onto the name before সভাপতিত্বে: "… মোহাম্মদ জাহাঙ্গীর হোসেনের" -> "… হোসেন"
+GENITIVE_END = re.compile(r"(?<=[\p{L}\p{M}]{2})ের$")
+# CHAIR_ROLE: the chair's post without the chairing itself: "জেলা প্রশাসক ও কমিটির সভাপতি" -> "জেলা প্রশাসক",
+# "জেলা প্রশাসক ও সভাপতি" -> "জেলা প্রশাসক"
+CHAIR_ROLE = re.compile(r"^(?P<post>.+?)\s+ও\s+(?:[\p{L}\p{M}]+\s+){0,4}(?:সভাপতি|আহ্বায়ক|আহবায়ক)$")
+
+
+def _chair_post(designation: str | None) -> str | None:
+    m = CHAIR_ROLE.match(designation) if designation else None
+    return m.group("post") if m and designations(m.group("post")) else designation
+
+
+def _post_before_comma(before: str) -> str | None:
+    """The post a prose chair's name is introduced by, a few commas back:
+    "… যে, জেলা প্রশাসক, পটুয়াখালী ও সভাপতি, <committee> জনাব X এর সভাপতিত্বে" -> "জেলা প্রশাসক"."""
+    segments = [x.strip() for x in re.split(r"[,;]", before)][-4:]
+    for seg in segments:
+        ds = designations(seg)
+        if ds and ds[0].start == 0:
+            return ds[0].text
     return None
 
 
@@ -149,7 +182,7 @@ def _name_before_comma(before: str) -> str | None:
 def _rank(office: str) -> int:
     """মন্ত্রণালয় 0 < বিভাগ 1 < directorates and bodies 2 < their field offices 3 ("most specific")."""
     last = office.split()[-1]
-    if LOCAL_OFFICE.match(office):
+    if LOCAL_OFFICE.match(office) or HOLDER_NAME.search(office):
         return 3
     return 0 if last.startswith("মন্ত্রণালয়") else 1 if last.startswith("বিভাগ") else 2
 
@@ -157,12 +190,14 @@ def _rank(office: str) -> int:
 # LOCAL_OFFICE: field offices are named with their place: "জেলা প্রশাসকের কার্যালয়, নেত্রকোণা",
 # "উপজেলা নির্বাহী অফিসারের কার্যালয়" over "ফুলবাড়ী, দিনাজপুর।", "জেলা পরিষদ, কিশোরগঞ্জ"
 LOCAL_OFFICE = re.compile(r"^(জেলা|উপজেলা|বিভাগীয়|আঞ্চলিক)\s")
+# HOLDER_NAME: a post-holder's office is a field office too: "সিভিল সার্জনের কার্যালয়, জামালপুর"
+HOLDER_NAME = re.compile(r"[\p{L}\p{M}]+(?:ের|এর|র)\s+কার্যালয়$")
 PLACE_SEGMENT = re.compile(r"^[\p{L}\p{M}\- ]{2,30}$")
 
 
 def _with_place(office, line: Line, lines: list[Line]) -> str:
     name = office.text
-    if not LOCAL_OFFICE.match(name):
+    if not (LOCAL_OFFICE.match(name) or HOLDER_NAME.search(name)):
         return name
     rest = line.text[office.end:]
     segments = [s.strip() for s in re.split(r"[,।]", rest) if s.strip()]
@@ -216,9 +251,16 @@ def _is_address(o: Mention, ln: Line) -> bool:
     return bool(cue_pattern("address_after_office").match(ln.text[o.end:]))
 
 
+# PARENTS_LINE: a letterhead line in brackets names the bodies above the office:
+# "সিভিল সার্জনের কার্যালয়, জামালপুর" / "(স্বাস্থ্য অধিদপ্তর, স্বাস্থ্য ও পরিবার কল্যাণ মন্ত্রণালয়)"
+PARENTS_LINE = re.compile(r"^\s*\([^()]+\)\s*$")
+
+
 def _letterhead_offices(letterhead: list[Line]) -> list[tuple[Mention, Line]]:
     found = []
     for ln in letterhead:
+        if PARENTS_LINE.match(ln.text):
+            continue  # the bodies the office belongs to
         grown = [_letterhead_mention(o, ln) for o in offices(ln.text)
                  if not is_branch(o.text) and not _is_address(o, ln)]
         # a mention inside another one grown over it ("খুলনা ওয়াসা" in the brackets) is not another office

@@ -100,13 +100,16 @@ def _new_paragraph(lines: list[Line], prev, cur) -> bool:
     return gap and bool(SENTENCE_END.search(prev.text))
 
 
-def extract_indicators(lines: list[Line], issuing_office: str | None) -> list[Indicator]:
+def extract_indicators(lines: list[Line], issuing_office: str | None,
+                       skip_lines: frozenset[int] = frozenset()) -> list[Indicator]:
     """The office is the one a sentence opens with ("কারা অধিদপ্তরের ইনোভেশন টিমের সদস্য সচিব … জানান")
     or names before the counts, carried forward to the following sentences of the same paragraph;
-    "এ বিভাগের …" and no office in the paragraph mean the issuing office."""
+    "এ বিভাগের …" and no office in the paragraph mean the issuing office. Sentences starting on
+    `skip_lines` (the progress of an earlier decision: "অগ্রগতিঃ ৫টি হাটের মধ্যে ৩টির অর্থ জমা হয়েছে")
+    report no action-plan indicator."""
     out: list[Indicator] = []
     subject = issuing_office
-    sents = prose_sentences(lines)
+    sents = [s for s in prose_sentences(lines) if s.line.idx not in skip_lines]
     for k, sent in enumerate(sents):
         s = sent.text
         mk = split_marker(s)

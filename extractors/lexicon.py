@@ -41,6 +41,7 @@ class Lexicon:
     places: tuple[str, ...]
     cues: dict
     doctype: dict
+    doctype_layout: dict
     status: dict
     indicators: dict
 
@@ -63,6 +64,7 @@ def lexicon() -> Lexicon:
         places=_lines("places.txt"),
         cues=_yaml("cues.yaml"),
         doctype=_yaml("doctype.yaml"),
+        doctype_layout=_yaml("doctype_layout.yaml"),
         status=_yaml("status.yaml"),
         indicators=_yaml("indicators.yaml"),
     )

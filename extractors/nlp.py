@@ -130,6 +130,9 @@ def _any_head() -> re.Pattern:
     return re.compile("|".join(re.escape(h) for h in _heads()))
 
 
+# MAX_NAME_WORDS: words an office name may have before its head word, read backwards:
+# "উপজেলা স্বাস্থ্য ও পরিবার পরিকল্পনা কর্মকর্তার কার্যালয়" (6)
+MAX_NAME_WORDS = 6
 # DIGIT: a token holding a digit ends an office name read backwards from its head: "২০২২-২৩"
 DIGIT = re.compile(r"[\d০-৯]")
 
@@ -161,7 +164,7 @@ def _mentions(text: str) -> tuple[tuple[Mention, ...], tuple[Mention, ...]]:
 
 
 def _head_word_offices(tokens, mx: _Matchers) -> list[Mention]:
-    """Offices the gazetteer does not list: an office type word and up to four words before it."""
+    """Offices the gazetteer does not list: an office type word and up to MAX_NAME_WORDS words before it."""
     found = []
     for tok in tokens:
         head = tok.norm_ if tok.norm_ in mx.office_types else None
@@ -169,7 +172,7 @@ def _head_word_offices(tokens, mx: _Matchers) -> list[Mention]:
             continue
         words = []
         j = tok.i - 1
-        while j >= 0 and len(words) < 4:
+        while j >= 0 and len(words) < MAX_NAME_WORDS:
             t = tokens[j]
             if t.is_punct or t.like_num or DIGIT.search(t.text) or t.text in mx.office_stop:
                 break

@@ -18,7 +18,10 @@ EDGE_PUNCT = re.compile(r"^[\s,;:ঃ।\-–()\[\]]+|[\s,;:।\-–\[\]]+$")
 
 
 # NAME_AFTER_POST: a courtesy title or name prefix opens the name: "মেয়র জনাব মোঃ সাখাওয়াত হোসেন"
-NAME_AFTER_POST = re.compile(r"(?<![\p{L}\p{M}])(?:জনাব|জনাবা|বেগম|বাবু|আলহাজ্ব|মোঃ|মো\.|ড\.|ডাঃ|এ্যাড\.)\s")
+# an academic or professional title directly before such a prefix is part of the name:
+# "মাননীয় উপাচার্য প্রফেসর ড. মোঃ হাফিজুর রহমান" -> "প্রফেসর ড. মোঃ হাফিজুর রহমান"
+NAME_AFTER_POST = re.compile(r"(?<![\p{L}\p{M}])(?:(?:প্রফেসর|অধ্যাপক|প্রকৌশলী|কৃষিবিদ)\s+)?"
+                             r"(?:জনাব|জনাবা|বেগম|বাবু|আলহাজ্ব|মোঃ|মো\.|ড\.|ডাঃ|ডা\.|এ্যাড\.)\s")
 
 
 # LEADING_JUNK: OCR noise before a name: "32 জনাব মোহাম্মদ শাহেদ পারভেজ", "$ আলহাজ্ব মোঃ …"
@@ -76,6 +79,10 @@ def split_person(text: str) -> Person:
                 and not offices(parts[1]):
             return Person(clean_name(parts[0]), EDGE_PUNCT.sub("", parts[1]) or None,
                           offs[0].text if offs else None)
+        m = NAME_AFTER_POST.search(t)
+        if m and m.start() > 0:
+            # "জেলা নারী ও শিশু নির্যাতন প্রতিরোধ কমিটি জনাব মোহাম্মদ আসাদুজ্জামান তালুকদার": the name opens with its title
+            return Person(clean_name(re.split(r"[,;।]", t[m.start():])[0]), None, offs[0].text if offs else None)
         name = clean_name(t) if len(t.split()) <= 7 else None
         return Person(name, None, offs[0].text if offs else None)
     d0 = des[0]
@@ -86,10 +93,13 @@ def split_person(text: str) -> Person:
         name = clean_name(re.split(r"[,;।]", t[m.start():])[0])
         t = t[:m.start()]
     elif not name and d0.start == 0:
-        # "জেলা প্রশাসক কাজী মাহবুবুল আলম": the post, then a bare name
-        tail = re.split(r"[,;।(]", t[d0.end:])[0].strip()
-        if tail and 2 <= len(tail.split()) <= 4 and looks_like_name(tail):
-            name, t = clean_name(tail), t[:d0.end]
+        # "জেলা প্রশাসক কাজী মাহবুবুল আলম": the post, then a bare name; or after the last of joined
+        # posts: "জেলা প্রশাসক ও কমিটির সভাপতি মোহাম্মদ জাহাঙ্গীর হোসেন"
+        for d in dict.fromkeys((d0, des[-1])):
+            tail = re.split(r"[,;।(]", t[d.end:])[0].strip()
+            if tail and 2 <= len(tail.split()) <= 4 and looks_like_name(tail):
+                name, t = clean_name(tail), t[:d.end]
+                break
     # the post runs from the first designation to the first comma or office mention:
     # "উপপরিচালক (ম্যাজি:) ও ইনোভেশন অফিসার"
     end = len(t)

@@ -7,7 +7,7 @@ import regex as re
 
 from .nlp import designations
 from .people import EDGE_PUNCT, clean_name, looks_like_name
-from .segment import Line, has_cue, next_nonblank
+from .segment import Line, has_cue, next_nonblank, split_marker
 
 # SIGNED: "স্বাক্ষরিত/-" stands where a scanned signature was; the name follows it
 SIGNED = re.compile(r"^\(?\s*(স্বাক্ষরিত|স্বাঃ|স্বা)\s*/?-?\)?\s*")
@@ -37,8 +37,9 @@ def _designation_line(text: str) -> str | None:
 def _name_then_post(text: str) -> tuple[str, str] | None:
     """'ড. মহিউদ্দীন আহমে অতিরিক্ত সচিব' -> ('ড. মহিউদ্দীন আহমে', 'অতিরিক্ত সচিব')."""
     ds = designations(text)
-    if not ds or ds[0].start == 0 or len(text.split()) > 9:
-        return None
+    mk = split_marker(text)
+    if not ds or ds[0].start == 0 or len(text.split()) > 9 or (mk and mk.kind in ("paren", "close")):
+        return None  # "ঙ) প্রয়োজনে কমিটি যেকোনো সদস্য …" is a list item ("ড. মহিউদ্দীন …" is a name)
     raw = text[:ds[0].start]
     if LABEL_END.search(raw):
         return None  # "(দৃষ্টি আকর্ষণঃ যুগ্মসচিব, মাঠ প্রশাসন অনুবিভাগ)" is a label, not a name

@@ -508,3 +508,91 @@ def test_agenda_items_own_number_wins_over_the_paragraph_number():
 def test_attention_label_in_a_distribution_entry_is_no_signatory():
     text = "০১. সিনিয়র সচিব, ভূমি মন্ত্রণালয়, বাংলাদেশ সচিবালয়, ঢাকা\n(দৃষ্টি আকর্ষণঃ যুগ্মসচিব, মাঠ প্রশাসন অনুবিভাগ)।\n"
     assert extract_signatories(text_lines(text)) == []
+
+
+# ---- rules found on the second held-out set (corpus/heldout2) -----------------------------------------
+def test_kind_heading_line_decides_doc_type_over_a_subject_about_minutes():
+    text = ("স্থানীয় সরকার বিভাগ\n\nপরিপত্র\n\n"
+            "বিষয়: ইউনিয়ন পরিষদের মাসিক সভা নিয়মিতকরণ এবং সভার কার্যবিবরণী তথ্য বাতায়নে প্রকাশ প্রসঙ্গে।\n")
+    ls = text_lines(text)
+    assert classify(ls, extract_header(ls).title) == "other"
+
+
+def test_subject_ending_like_a_letter_is_not_minutes():
+    ls = text_lines("বিষয়: সভার কার্যবিবরণী তথ্য বাতায়নে প্রকাশ প্রসঙ্গে।\n")
+    assert classify(ls, extract_header(ls).title) != "minutes"
+
+
+def test_news_item_byline_and_stamp_and_headline():
+    text = ("সারাদেশ / সিলেট\n\nহাওরের বাঁধ নির্মাণে ধীরগতি, ২৮ ফেব্রুয়ারির মধ্যে কাজ শেষের নির্দেশ\n\n"
+            "সুনামগঞ্জ প্রতিনিধি\nপ্রকাশিত: ১২ ফেব্রুয়ারি ২০২৩, ১৯:৪৫\n\n"
+            "জেলা প্রশাসক ও কমিটির সভাপতি মোহাম্মদ জাহাঙ্গীর হোসেনের সভাপতিত্বে সভা অনুষ্ঠিত হয়। সভায় সিদ্ধান্ত হয় যে, কাজ শেষ করতে হবে।\n")
+    ls = text_lines(text)
+    h = extract_header(ls)
+    assert h.title == "হাওরের বাঁধ নির্মাণে ধীরগতি, ২৮ ফেব্রুয়ারির মধ্যে কাজ শেষের নির্দেশ"
+    assert classify(ls, h.title) == "other"
+    assert (h.chair.name, h.chair.designation) == ("মোহাম্মদ জাহাঙ্গীর হোসেন", "জেলা প্রশাসক")
+
+
+def test_memo_cue_number_alone():
+    memo = extract_memo(text_lines("নম্বর: ৪৬.০০.০০০০.০৪৩.২২.০০৯.২৩-৬১২\t\t\tতারিখ: ০১ কার্তিক ১৪৩০\n\t\t\t১৭ অক্টোবর ২০২৩\n"))
+    assert memo.number == "৪৬.০০.০০০০.০৪৩.২২.০০৯.২৩-৬১২"
+    assert memo.date == "2023-10-17"
+
+
+def test_decision_with_its_own_number():
+    from extractors.decisions import numbered_decision
+
+    assert numbered_decision("সিদ্ধান্ত নং-৬৪/০১: সিন্ডিকেটের ৬৩তম সভার কার্যবিবরণী দৃঢ়ীকরণ করা হলো।") == (
+        "৬৪/০১", "সিন্ডিকেটের ৬৩তম সভার কার্যবিবরণী দৃঢ়ীকরণ করা হলো।")
+    assert numbered_decision("সিদ্ধান্তঃ সকল দপ্তর প্রতিবেদন প্রেরণ করবে।") is None
+    ds = from_lists(lines("সিদ্ধান্ত নং-৬৪/০৩: নিয়োগপ্রাপ্তদের যোগদানের পর বুনিয়াদি প্রশিক্ষণ নিশ্চিত করবে আইকিউএসি।"), [])
+    assert [d.label for d in ds] == ["৬৪/০৩"] and ds[0].text.startswith("নিয়োগপ্রাপ্তদের যোগদানের")
+
+
+def test_listed_decision_and_progress_pair_is_a_followup_not_a_decision_or_indicator():
+    from extractors.followups import extract_followups
+
+    text = ("০২. বিগত সভার সিদ্ধান্ত বাস্তবায়ন অগ্রগতিঃ\n"
+            "(খ) সিদ্ধান্তঃ হাট-বাজারের ইজারালব্ধ অর্থের ৫% অংশ নির্ধারিত খাতে জমা প্রদান করতে হবে।\n"
+            "     অগ্রগতিঃ ৫টি হাটের মধ্যে ৩টির অর্থ জমা হয়েছে, অবশিষ্ট ২টির অর্থ জমার প্রক্রিয়া চলমান।\n")
+    ls = text_lines(text)
+    fs = extract_followups(ls)
+    assert [(f.status, f.line, f.progress_line) for f in fs] == [("in-progress", 1, 2)]
+    assert fs[0].decision.startswith("হাট-বাজারের ইজারালব্ধ")
+    assert extract_indicators(ls, None, frozenset({1, 2})) == []
+
+
+def test_agenda_subject_with_a_hyphenated_number():
+    item = heading(Line(0, "বিষয়-১: নকশা অনুমোদন ব্যতীত নির্মাণাধীন ভবন", 1))
+    assert (item.number, item.title) == ("1", "নকশা অনুমোদন ব্যতীত নির্মাণাধীন ভবন")
+
+
+def test_post_holders_office_with_its_place_over_bracketed_parents():
+    text = ("গণপ্রজাতন্ত্রী বাংলাদেশ সরকার\nসিভিল সার্জনের কার্যালয়, জামালপুর\n"
+            "(স্বাস্থ্য অধিদপ্তর, স্বাস্থ্য ও পরিবার কল্যাণ মন্ত্রণালয়)\n\nঅফিস আদেশ\n\nবিষয়ঃ কমিটি গঠন।\n")
+    assert extract_header(text_lines(text)).office == "সিভিল সার্জনের কার্যালয়, জামালপুর"
+
+
+def test_office_name_of_six_words():
+    assert [o.text for o in offices("উপজেলা স্বাস্থ্য ও পরিবার পরিকল্পনা কর্মকর্তার কার্যালয়, কালীগঞ্জ")] == [
+        "উপজেলা স্বাস্থ্য ও পরিবার পরিকল্পনা কর্মকর্তার কার্যালয়"]
+
+
+def test_prose_chair_post_a_few_commas_before_the_name():
+    text = ("বিষয়ঃ কমিটির সভার নোটিশ।\n\nজানানো যাচ্ছে যে, জেলা প্রশাসক, পটুয়াখালী ও সভাপতি, জেলা নারী ও শিশু নির্যাতন "
+            "প্রতিরোধ কমিটি জনাব মোহাম্মদ আসাদুজ্জামান তালুকদার এর সভাপতিত্বে আগামী ২১ জানুয়ারি ২০২৪ খ্রিঃ সভা অনুষ্ঠিত হবে।\n")
+    chair = extract_header(text_lines(text)).chair
+    assert (chair.name, chair.designation) == ("মোহাম্মদ আসাদুজ্জামান তালুকদার", "জেলা প্রশাসক")
+
+
+def test_academic_title_before_a_name_prefix_is_part_of_the_name():
+    p = split_person("মাননীয় উপাচার্য প্রফেসর ড. মোঃ হাফিজুর রহমান")
+    assert (p.name, p.designation) == ("প্রফেসর ড. মোঃ হাফিজুর রহমান", "উপাচার্য")
+
+
+def test_list_item_is_no_signature_and_a_chief_officer_is_a_post():
+    text = ("(মোঃ শাহাদত হোসেন)\t\t\t\t\t(মোঃ রফিকুল ইসলাম)\n"
+            "প্রধান পরিচ্ছন্নতা কর্মকর্তা ও সদস্য-সচিব\t\tকাউন্সিলর, ১২নং ওয়ার্ড ও সভাপতি\n"
+            "ঙ) প্রয়োজনে কমিটি যেকোনো সদস্য কো-অপ্ট করতে পারবে।\n")
+    assert [s.name for s in extract_signatories(text_lines(text))] == ["মোঃ শাহাদত হোসেন", "মোঃ রফিকুল ইসলাম"]
