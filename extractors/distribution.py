@@ -96,7 +96,10 @@ def extract_distribution(lines: list[Line]) -> list[Recipient]:
                 seq, rest = e
                 last = Recipient(seq, rest.strip(), None, None, ln.page, ln.idx)
                 out.append(last)
-            elif last and blank_run == 0 and not _is_start(ln) and _continues(last.recipient, ln, lines):
+            elif last and (blank_run == 0 or last.recipient.rstrip().endswith(",")) and not _is_start(ln) \
+                    and _continues(last.recipient, ln, lines):
+                # a wrapped entry; past a paragraph gap too when the entry stopped at a comma:
+                # "০৩। মহাপরিচালক, দুর্যোগ ব্যবস্থাপনা অধিদপ্তর, … সড়ক, মহাখালী," / "" / "ঢাকা।"
                 last.recipient = (last.recipient + " " + ln.text).strip()  # a wrapped entry
             elif _is_start(ln):
                 break

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from pipeline.evaluation_run import RENDER_KINDS
 from pipeline.run import RunOptions, run as run_batch
 
 
@@ -93,12 +94,18 @@ def extract(file, ocr) -> None:
               help="Score existing outputs (a run's --out folder) instead of running the pipeline.")
 @click.option("--renders", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Also score DOCX / PDF / scan renders of each gold document built into this folder.")
+@click.option("--kinds", default=",".join(RENDER_KINDS), show_default=True,
+              help="Which renders --renders scores, comma-separated.")
 @click.option("--per-doc", is_flag=True, help="Also print each document's macro F1.")
-def eval_cmd(gold, pred, renders, per_doc) -> None:
+def eval_cmd(gold, pred, renders, kinds, per_doc) -> None:
     """Per-field precision, recall and F1 against gold, as ../shared/EVAL.md describes."""
     from pipeline.evaluation_run import evaluate_folder
 
-    click.echo(evaluate_folder(gold, pred=pred, renders=renders, per_doc=per_doc))
+    chosen = tuple(k.strip() for k in kinds.split(",") if k.strip())
+    unknown = set(chosen) - set(RENDER_KINDS)
+    if unknown:
+        raise click.UsageError(f"unknown --kinds {sorted(unknown)}; known: {', '.join(RENDER_KINDS)}")
+    click.echo(evaluate_folder(gold, pred=pred, renders=renders, per_doc=per_doc, kinds=chosen))
 
 
 @main.command()

@@ -29,7 +29,8 @@ def _per_doc(pairs, names) -> str:
 
 
 def evaluate_folder(gold_dir: Path | list[Path] | tuple[Path, ...], pred: Path | None = None,
-                    renders: Path | None = None, per_doc: bool = False) -> str:
+                    renders: Path | None = None, per_doc: bool = False,
+                    kinds: tuple[str, ...] = RENDER_KINDS) -> str:
     dirs = [gold_dir] if isinstance(gold_dir, (str, Path)) else list(gold_dir)
     gold = [g for d in dirs for g in load_gold(d)]
     if not gold:
@@ -46,20 +47,20 @@ def evaluate_folder(gold_dir: Path | list[Path] | tuple[Path, ...], pred: Path |
     if per_doc:
         out.append(_per_doc(pairs, names))
     if renders is not None:
-        out.extend(_render_reports(gold, renders))
+        out.extend(_render_reports(gold, renders, kinds))
     return "\n\n".join(out)
 
 
-def _render_reports(gold, renders: Path) -> list[str]:
+def _render_reports(gold, renders: Path, kinds: tuple[str, ...] = RENDER_KINDS) -> list[str]:
     from pipeline.renders import build_renders
 
     by_source: dict[str, dict] = {str(Path(src).resolve()): g for src, g in gold}
     built = []
     for folder in sorted({Path(src).parent for src, _ in gold}):
-        built += build_renders(folder, renders / folder.name, formats=RENDER_KINDS,
+        built += build_renders(folder, renders / folder.name, formats=kinds,
                                fonts=("Noto Sans Bengali",))
     reports = []
-    for kind in RENDER_KINDS:
+    for kind in kinds:
         items = [r for r in built if r.kind == kind and str(Path(r.source).resolve()) in by_source]
         if not items:
             continue

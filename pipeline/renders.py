@@ -31,6 +31,7 @@ import html
 import json
 import logging
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -92,17 +93,22 @@ class Table:
         return max(len(r) for r in self.rows)
 
 
+ALIGNMENT_TABS = re.compile(r"\t{3,}")
+
+
 def parse_text(text: str) -> list[Paragraph | Table]:
     """Split corpus text into paragraphs and tables.
 
     Lines containing a tab are table rows; rows separated only by blank lines stay in one table
-    (the corpus puts a blank line where a table crossed a page). Blank lines are dropped.
+    (the corpus puts a blank line where a table crossed a page). Blank lines are dropped. A run of
+    three or more tabs is one column gap typed for alignment ("স্মারক নং- …\t\t\t\t\tতারিখঃ …"), not
+    empty cells: rendered as empty columns it squeezed the memo number into a cell too narrow for it.
     """
     parts: list[Paragraph | Table] = []
     rows: list[tuple[str, ...]] = []
     for line in text.replace("\r\n", "\n").replace("\f", "\n").split("\n"):
         if CELL_SEP in line:
-            rows.append(tuple(c.strip() for c in line.split(CELL_SEP)))
+            rows.append(tuple(c.strip() for c in ALIGNMENT_TABS.sub(CELL_SEP, line).split(CELL_SEP)))
             continue
         if not line.strip():
             continue

@@ -596,3 +596,13 @@ def test_list_item_is_no_signature_and_a_chief_officer_is_a_post():
             "প্রধান পরিচ্ছন্নতা কর্মকর্তা ও সদস্য-সচিব\t\tকাউন্সিলর, ১২নং ওয়ার্ড ও সভাপতি\n"
             "ঙ) প্রয়োজনে কমিটি যেকোনো সদস্য কো-অপ্ট করতে পারবে।\n")
     assert [s.name for s in extract_signatories(text_lines(text))] == ["মোঃ শাহাদত হোসেন", "মোঃ রফিকুল ইসলাম"]
+
+
+def test_distribution_entry_wrapped_past_a_paragraph_gap_after_a_comma():
+    text = ("অনুলিপি (জ্যেষ্ঠতার ক্রমানুসারে নয়)ঃ সদয় অবগতি ও প্রয়োজনীয় কার্যার্থে\n\n"
+            "০২। বিভাগীয় কমিশনার, বরিশাল বিভাগ, বরিশাল।\n"
+            "০৩। মহাপরিচালক, দুর্যোগ ব্যবস্থাপনা অধিদপ্তর, ৯২-৯৩ বীর উত্তম এ কে খন্দকার সড়ক, মহাখালী,\n\nঢাকা।\n\n"
+            "০৪। পুলিশ সুপার, ভোলা।\n")
+    rs = extract_distribution(text_lines(text))
+    assert [r.seq for r in rs] == [2, 3, 4]
+    assert rs[1].recipient.endswith("সড়ক, মহাখালী, ঢাকা")

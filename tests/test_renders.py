@@ -206,3 +206,11 @@ def test_scan_png_is_deterministic_and_per_page(built, tmp_path):
     with Image.open(a) as im:
         assert im.mode == "L" and _pixels_match(im.size, lo, 100)
         assert round(im.info["dpi"][0]) == 100
+
+
+def test_alignment_tabs_are_one_column_gap():
+    from pipeline.renders import Table, parse_text
+
+    parts = parse_text("স্মারক নং- ৩৮.০১.৭৩০০.০০০.১৬.০০৩.২২-৬৭২\t\t\t\t\tতারিখঃ ১৯/০৫/২০২২ খ্রিঃ\nক্রম\t\tবিষয়\n")
+    assert parts == [Table((("স্মারক নং- ৩৮.০১.৭৩০০.০০০.১৬.০০৩.২২-৬৭২", "তারিখঃ ১৯/০৫/২০২২ খ্রিঃ"),
+                            ("ক্রম", "", "বিষয়")))]
