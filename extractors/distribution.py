@@ -73,6 +73,10 @@ def _damaged_entry(ln: Line, last: Recipient, lines: list[Line]) -> str | None:
     return None
 
 
+# ENTRY_END: an entry that ends with a danda or semicolon is finished: "০২। বিভাগীয় কমিশনার, বরিশাল বিভাগ, বরিশাল।"
+ENTRY_END = re.compile(r"[।;]\s*$")
+
+
 def extract_distribution(lines: list[Line]) -> list[Recipient]:
     out: list[Recipient] = []
     i = 0
@@ -96,9 +100,9 @@ def extract_distribution(lines: list[Line]) -> list[Recipient]:
                 seq, rest = e
                 last = Recipient(seq, rest.strip(), None, None, ln.page, ln.idx)
                 out.append(last)
-            elif last and (blank_run == 0 or last.recipient.rstrip().endswith(",")) and not _is_start(ln) \
+            elif last and (blank_run == 0 or not ENTRY_END.search(last.recipient)) and not _is_start(ln) \
                     and _continues(last.recipient, ln, lines):
-                # a wrapped entry; past a paragraph gap too when the entry stopped at a comma:
+                # a wrapped entry; past one paragraph gap too while the entry is unfinished:
                 # "০৩। মহাপরিচালক, দুর্যোগ ব্যবস্থাপনা অধিদপ্তর, … সড়ক, মহাখালী," / "" / "ঢাকা।"
                 last.recipient = (last.recipient + " " + ln.text).strip()  # a wrapped entry
             elif _is_start(ln):

@@ -58,6 +58,7 @@ def _memo_line(ln: Line) -> str | None:
     rest = text[m.end():]
     rest = re.sub(r"^[\s:ঃ\-–—.]*", "", rest)
     rest = CUE_NOISE.sub("", rest)
+    rest = join_spaced_digital(rest)
     n = MEMO_NUMBER.match(rest)
     if not n:
         return None
@@ -66,6 +67,32 @@ def _memo_line(ln: Line) -> str | None:
     num = OCR_DOT.sub(".", re.sub(r"[\s]", "", n.group("num")))
     num = re.split(r"[-–]?তারিখ", num)[0]  # "…০০১.২১-তারিখ: ১০/৬/২০২২" on one line
     return restore_digital_dots(re.sub(r"[./\-]+$", "", num))
+
+
+# SPACED_RUN: digits, separators and spaces opening the memo text, where a PDF's text layer may have
+# broken a digital memo number: "০ ৫.৪৪.৮৯০০.০১৬.০৬.০০১.২৩ -২১৫", "৩ ৮.০১.৭৩০০.০০ ০.১৬.০০৩.২২- ৬৭২"
+SPACED_RUN = re.compile(r"^[০-৯0-9][০-৯0-9.\-– ]*[০-৯0-9.\-–]")
+MEMO_SEP = ".-–"
+
+
+def join_spaced_digital(rest: str) -> str:
+    """Rejoin the pieces of a digital memo number while its fixed groups are incomplete, or while a
+    separator stands at the break; a complete number followed by a space ends it (a date may follow)."""
+    m = SPACED_RUN.match(rest)
+    if not m or " " not in m.group(0).strip():
+        return rest
+    tokens = m.group(0).split()
+    current = tokens[0]
+    used = 1
+    for tok in tokens[1:]:
+        if DIGITAL_MEMO.match(current) and not current.endswith(tuple(MEMO_SEP)) \
+                and not tok.startswith(tuple(MEMO_SEP)):
+            break
+        current += tok
+        used += 1
+    if used == 1 or not DIGITAL_MEMO.match(current):
+        return rest
+    return current + " " + " ".join(tokens[used:]) + rest[m.end():]
 
 
 def restore_digital_dots(num: str) -> str:

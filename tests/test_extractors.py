@@ -606,3 +606,13 @@ def test_distribution_entry_wrapped_past_a_paragraph_gap_after_a_comma():
     rs = extract_distribution(text_lines(text))
     assert [r.seq for r in rs] == [2, 3, 4]
     assert rs[1].recipient.endswith("সড়ক, মহাখালী, ঢাকা")
+
+
+def test_digital_memo_number_broken_by_spaces_in_a_pdf_text_layer():
+    from extractors.memo import join_spaced_digital
+
+    memo = extract_memo(text_lines("স্মারক নম্বর: ০ ৫.৪৪.৮৯০০.০১৬.০৬.০০১.২৩ -২১৫\tতারিখ: ১৪ চৈত্র ১৪২৯ বঙ্গাব্দ\n"
+                                   "\t\t২৮ মার্চ ২০২৩ খ্রিস্টাব্দ\n"))
+    assert memo.number == "০৫.৪৪.৮৯০০.০১৬.০৬.০০১.২৩-২১৫" and memo.date == "2023-03-28"
+    # a complete number followed by a date is left alone
+    assert join_spaced_digital("৫৮.০০.০০০০.০১৮.৩১.০০৬.১৭.৯১ ২৩/০৫/২০২২") == "৫৮.০০.০০০০.০১৮.৩১.০০৬.১৭.৯১ ২৩/০৫/২০২২"
