@@ -121,5 +121,37 @@ def search(query, out, limit) -> None:
             click.echo(f"{hit.get('doc_id')}\tp{hit.get('page')}\t{hit.get('text')}")
 
 
+@main.command()
+@click.option("--out", type=click.Path(exists=True, file_okay=False, path_type=Path), default=Path("outputs"),
+              show_default=True, help="A run's output folder.")
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Decisions with a deadline before this day and not reported done are overdue "
+                   "[default: today].")
+@click.option("--open", "open_only", is_flag=True, help="List only decisions not reported done.")
+def register(out, as_of, open_only) -> None:
+    """Decision register: each decision with the latest report on it in later minutes of the same
+    office, written to OUT/tables/register.csv and summarised here."""
+    from collections import Counter
+    from datetime import date
+
+    from pipeline.register import build_register, write_register
+    from pipeline.store import iter_documents
+
+    day = as_of.date() if as_of else date.today()
+    rows = build_register(iter_documents(out), day)
+    path = write_register(out, rows)
+    counts = Counter(r.status for r in rows)
+    click.echo(f"{len(rows)} decisions ({', '.join(f'{k} {v}' for k, v in sorted(counts.items()))}); "
+               f"{sum(r.overdue for r in rows)} overdue on {day.isoformat()}; written to {path}")
+    for r in rows:
+        if open_only and r.status == "done":
+            continue
+        flag = "OVERDUE " if r.overdue else ""
+        where = f"p{r.page}" if r.page else ""
+        report = f" <- {r.reported_date} p{r.report_page}" if r.reported_in else ""
+        click.echo(f"{flag}{r.status}\t{r.meeting_date}\t{r.office}\t{r.deadline or '-'}\t{where}{report}\t"
+                   f"{r.decision[:90]}")
+
+
 if __name__ == "__main__":
     main()
