@@ -153,5 +153,24 @@ def register(out, as_of, open_only) -> None:
                    f"{r.decision[:90]}")
 
 
+@main.command()
+@click.option("--out", type=click.Path(exists=True, file_okay=False, path_type=Path), default=Path("outputs"),
+              show_default=True, help="A run's output folder.")
+def compliance(out) -> None:
+    """Indicator compliance: per office and activity, the latest target and achievement reported,
+    written to OUT/tables/compliance.csv and listed here."""
+    from pipeline.compliance import build_compliance, write_compliance
+    from pipeline.store import iter_documents
+
+    rows = build_compliance(iter_documents(out))
+    path = write_compliance(out, rows)
+    click.echo(f"{len(rows)} activities; written to {path}")
+    for r in rows:
+        rate = f"{r.rate:.0%}" if r.rate is not None else "-"
+        counts = "/".join("-" if v is None else f"{v:g}" for v in (r.achieved, r.target))
+        click.echo(f"{r.office}\t{r.activity_code or '-'}\t{r.unit}\t{counts}\t{rate}\t"
+                   f"{r.meeting_date}\tp{r.page}\t{r.reports} report(s)")
+
+
 if __name__ == "__main__":
     main()

@@ -131,20 +131,12 @@ def build_register(records: Iterable[dict], as_of: date | None = None) -> list[R
     return rows
 
 
-def register_table():
-    """The register as a table spec (pipeline.tables), so the CSV writer's cell rules apply to it."""
-    from pipeline.tables import Column, Table
-
-    types = {"decision_idx": "int", "page": "int", "report_page": "int", "report_line": "int",
-             "reports": "int", "match_score": "real"}
-    return Table("register", tuple(Column(n, types.get(n, "text")) for n in COLUMNS), key=("doc_id", "decision_idx"))
+REGISTER_TYPES = {"decision_idx": "int", "page": "int", "report_page": "int", "report_line": "int",
+                  "reports": "int", "match_score": "real"}
 
 
 def write_register(out: Path, rows: list[RegisterRow], *, bom: bool = False) -> Path:
-    """``<out>/tables/register.csv``, written atomically; text starting with = + - @ is guarded as in
-    the other tables (pipeline.store.write_csv)."""
-    from pipeline.store import write_csv
+    """``<out>/tables/register.csv`` (pipeline.store.write_derived_csv: atomic, formula-guarded)."""
+    from pipeline.store import write_derived_csv
 
-    path = out / "tables" / "register.csv"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return write_csv(path, register_table(), (tuple(asdict(r)[c] for c in COLUMNS) for r in rows), bom=bom)
+    return write_derived_csv(out, "register", [asdict(r) for r in rows], COLUMNS, REGISTER_TYPES, bom=bom)

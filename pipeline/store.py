@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipeline.tables import TABLES, Table, flatten
+from pipeline.tables import TABLES, Column, Table, flatten
 
 log = logging.getLogger(__name__)
 
@@ -433,6 +433,17 @@ def write_csv(path: Path, table: Table, rows: Iterable[Row], *, bom: bool = Fals
             writer.writerow(table.column_names)
             writer.writerows([_csv_cell(v) for v in row] for row in rows)
     return path
+
+
+def write_derived_csv(out_dir: str | os.PathLike, name: str, rows: list[dict], columns: list[str],
+                      types: dict[str, str] | None = None, *, bom: bool = False) -> Path:
+    """A table computed from the outputs (the decision register, the compliance table) as
+    ``<out>/tables/<name>.csv``, with the same cell rules as the extraction tables."""
+    types = types or {}
+    table = Table(name, tuple(Column(c, types.get(c, "text")) for c in columns), key=())
+    path = Path(out_dir) / "tables" / f"{name}.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return write_csv(path, table, (tuple(r.get(c) for c in columns) for r in rows), bom=bom)
 
 
 def arrow_schema(table: Table):
