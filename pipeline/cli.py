@@ -128,7 +128,8 @@ def search(query, out, limit) -> None:
               help="Decisions with a deadline before this day and not reported done are overdue "
                    "[default: today].")
 @click.option("--open", "open_only", is_flag=True, help="List only decisions not reported done.")
-def register(out, as_of, open_only) -> None:
+@click.option("--list/--no-list", "listing", default=True, help="List the decisions after the summary.")
+def register(out, as_of, open_only, listing) -> None:
     """Decision register: each decision with the latest report on it in later minutes of the same
     office, written to OUT/tables/register.csv and summarised here."""
     from collections import Counter
@@ -143,7 +144,7 @@ def register(out, as_of, open_only) -> None:
     counts = Counter(r.status for r in rows)
     click.echo(f"{len(rows)} decisions ({', '.join(f'{k} {v}' for k, v in sorted(counts.items()))}); "
                f"{sum(r.overdue for r in rows)} overdue on {day.isoformat()}; written to {path}")
-    for r in rows:
+    for r in rows if listing else []:
         if open_only and r.status == "done":
             continue
         flag = "OVERDUE " if r.overdue else ""
@@ -156,7 +157,8 @@ def register(out, as_of, open_only) -> None:
 @main.command()
 @click.option("--out", type=click.Path(exists=True, file_okay=False, path_type=Path), default=Path("outputs"),
               show_default=True, help="A run's output folder.")
-def compliance(out) -> None:
+@click.option("--list/--no-list", "listing", default=True, help="List the activities after the summary.")
+def compliance(out, listing) -> None:
     """Indicator compliance: per office and activity, the latest target and achievement reported,
     written to OUT/tables/compliance.csv and listed here."""
     from pipeline.compliance import build_compliance, write_compliance
@@ -165,7 +167,7 @@ def compliance(out) -> None:
     rows = build_compliance(iter_documents(out))
     path = write_compliance(out, rows)
     click.echo(f"{len(rows)} activities; written to {path}")
-    for r in rows:
+    for r in rows if listing else []:
         rate = f"{r.rate:.0%}" if r.rate is not None else "-"
         counts = "/".join("-" if v is None else f"{v:g}" for v in (r.achieved, r.target))
         click.echo(f"{r.office}\t{r.activity_code or '-'}\t{r.unit}\t{counts}\t{rate}\t"
