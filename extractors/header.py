@@ -320,7 +320,9 @@ def find_office(lines: list[Line], title_idx: int | None, chair: Person | None) 
 def _venue_prose() -> re.Pattern:
     """VENUE_PROSE: "… উপজেলা পরিষদ সভাকক্ষে অনুষ্ঠিত হয়" -> "উপজেলা পরিষদ সভাকক্ষ" (heads in cues.yaml)."""
     heads = "|".join(re.escape(h) for h in sorted(lexicon().cues["venue_heads"], key=len, reverse=True))
-    return re.compile(rf"(?P<v>(?:[\p{{L}}\p{{M}}\p{{N}}\-]+\s){{0,4}}(?:{heads}))(?:ে|য়)?(?=[\s,।])")
+    # a note on the room in brackets belongs to it: "জেলা প্রশাসকের সম্মেলন কক্ষ (নতুন ভবন, ২য় তলা)-এ"
+    return re.compile(rf"(?P<v>(?:[\p{{L}}\p{{M}}\p{{N}}\-]+\s){{0,4}}(?:{heads}))(?:ে|য়)?"
+                      rf"(?P<note>\s?\([^()]{{1,40}}\))?(?:-?এ)?(?=[\s,।])")
 
 
 def _venue_in(text: str) -> str | None:
@@ -333,7 +335,10 @@ def _venue_in(text: str) -> str | None:
     for i, w in enumerate(words[:-1]):
         if re.fullmatch(r"[০-৯0-9.:/]+", w) or any(x in w for x in stop) or re.search(r"বার$", w):
             cut = i + 1  # "… সকাল ১১টায় জেলা প্রশাসকের সম্মেলন কক্ষে" -> after the time
-    return " ".join(words[cut:]) or None
+    venue = " ".join(words[cut:])
+    if venue and m.group("note"):
+        venue += " " + m.group("note").strip()
+    return venue or None
 
 
 def _is_memo_date(lines: list[Line], ln: Line) -> bool:

@@ -616,3 +616,12 @@ def test_digital_memo_number_broken_by_spaces_in_a_pdf_text_layer():
     assert memo.number == "০৫.৪৪.৮৯০০.০১৬.০৬.০০১.২৩-২১৫" and memo.date == "2023-03-28"
     # a complete number followed by a date is left alone
     assert join_spaced_digital("৫৮.০০.০০০০.০১৮.৩১.০০৬.১৭.৯১ ২৩/০৫/২০২২") == "৫৮.০০.০০০০.০১৮.৩১.০০৬.১৭.৯১ ২৩/০৫/২০২২"
+
+
+def test_prose_venue_keeps_its_note_in_brackets_and_drops_a_cause():
+    from extractors.header import _venue_in
+
+    assert _venue_in("সকাল ১০ ঘটিকায় জেলা প্রশাসকের সম্মেলন কক্ষ (নতুন ভবন, ২য় তলা)-এ সভা অনুষ্ঠিত হবে।") == \
+        "জেলা প্রশাসকের সম্মেলন কক্ষ (নতুন ভবন, ২য় তলা)"
+    assert _venue_in("কোভিড-১৯ পরিস্থিতির কারণে অনলাইন প্ল্যাটফর্ম জুম (Zoom) এর মাধ্যমে") == "অনলাইন প্ল্যাটফর্ম"
+    assert _venue_in("উপজেলা পরিষদ সভাকক্ষে অনুষ্ঠিত হয়।") == "উপজেলা পরিষদ সভাকক্ষ"
