@@ -8,6 +8,8 @@ build/renders, then for every render kind x font x extractor measures
   don't count; reading order and characters do). Totals are micro-averaged over documents.
 * pages/s: pages extracted per second of wall time, single process. DOCX has no pages; its
   page count is taken from the LibreOffice PDF of the same document and font.
+* cpu s/p: CPU seconds per page, this process plus its children (Tesseract, pdftotext), so a
+  busy machine does not inflate it the way it inflates wall time.
 
 Extractors: ours (pipeline.ingest), pdfplumber, pypdfium2, pdftotext (-layout and plain) for
 PDFs; ours and python-docx (paragraphs + table cells, a naive baseline) for DOCX. Our pipeline
@@ -20,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import resource
 import subprocess
 import sys
 import time
@@ -184,10 +187,19 @@ class Measure:
     edits: int
     pages: int
     seconds: float
+    cpu_seconds: float = 0.0
     error: str = ""
 
 
+def cpu_time() -> float:
+    """CPU seconds used so far by this process and its waited-for children."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def measure(render: Render, name: str, fn, ref: str, fallback_pages: int) -> Measure:
+    c0 = cpu_time()
     t0 = time.perf_counter()
     error = ""
     try:
@@ -196,9 +208,10 @@ def measure(render: Render, name: str, fn, ref: str, fallback_pages: int) -> Mea
         text, pages, error = "", None, f"{type(e).__name__}: {e}"[:200]
         log.warning("%s failed on %s: %s", name, render.path.name, error)
     seconds = time.perf_counter() - t0
+    cpu = cpu_time() - c0
     hyp = squash(text)
     return Measure(render.kind, render.font, name, render.source.name, len(ref), levenshtein(ref, hyp),
-                   pages or fallback_pages, seconds, error)
+                   pages or fallback_pages, seconds, cpu, error)
 
 
 def run(renders: list[Render], with_ours: bool, ocr_docs: int) -> list[Measure]:
@@ -243,12 +256,14 @@ def summarise(results: list[Measure]) -> list[dict]:
     for (kind, font, extractor), ms in groups.items():
         ref = sum(m.ref_chars for m in ms)
         secs = sum(m.seconds for m in ms)
+        cpu = sum(m.cpu_seconds for m in ms)
         pages = sum(m.pages for m in ms)
         rows.append({
             "format": kind, "font": font, "extractor": extractor, "docs": len(ms),
             "errors": sum(bool(m.error) for m in ms),
             "cer_pct": 100 * sum(m.edits for m in ms) / max(ref, 1),
             "pages": pages, "seconds": secs, "pages_per_s": pages / secs if secs else float("inf"),
+            "cpu_s_per_page": cpu / pages if pages else 0.0,
         })
     order = {k: i for i, k in enumerate(ALL_FORMATS)}
     rows.sort(key=lambda r: (order.get(r["format"], 99), r["font"], r["extractor"]))
@@ -256,13 +271,13 @@ def summarise(results: list[Measure]) -> list[dict]:
 
 
 def print_table(rows: list[dict]) -> None:
-    header = f"{'format':<11} {'font':<19} {'extractor':<17} {'docs':>4} {'CER %':>7} {'pages/s':>8}"
+    header = f"{'format':<11} {'font':<19} {'extractor':<17} {'docs':>4} {'CER %':>7} {'pages/s':>8} {'cpu s/p':>8}"
     print(header)
     print("-" * len(header))
     for r in rows:
         err = f"  ({r['errors']} failed)" if r["errors"] else ""
         print(f"{r['format']:<11} {r['font']:<19} {r['extractor']:<17} {r['docs']:>4} "
-              f"{r['cer_pct']:>7.1f} {r['pages_per_s']:>8.2f}{err}")
+              f"{r['cer_pct']:>7.1f} {r['pages_per_s']:>8.2f} {r['cpu_s_per_page']:>8.3f}{err}")
 
 
 def corpus_sources(dirs: list[Path], src_dir: Path) -> Path:

@@ -19,15 +19,22 @@ def seed(prefix: str) -> str:
     return next(SEEDS.glob(f"{prefix}_*.txt")).read_text(encoding="utf-8")
 
 
+def head_003() -> str:
+    """The first 16 lines of seed 003: a title, a key/value table, a paragraph (one page)."""
+    return "\n".join(seed("003").splitlines()[:16])
+
+
 def rows(doc):
     return [b for b in doc.blocks() if b.kind == "row"]
 
 
 @pytest.fixture(scope="module")
 def made(tmp_path_factory):
-    """DOCX of seeds 001/003, LibreOffice PDFs of both (one soffice start), Chromium PDF of 001."""
+    """DOCX of seeds 001/003 and of the head of 003 (one page), LibreOffice PDFs of them (one
+    soffice start), Chromium PDF of 001."""
     out = tmp_path_factory.mktemp("renders")
     docx = {s: renders.text_to_docx(seed(s), out / f"{s}.docx") for s in ("001", "003")}
+    docx["head"] = renders.text_to_docx(head_003(), out / "head.docx")
     pdfs = renders.docx_to_pdf_many(list(docx.values()), out)
     html = out / "001.html"
     html.write_text(renders.text_to_html(seed("001")), encoding="utf-8")
@@ -75,6 +82,25 @@ def test_scan_seed_003_ocr(made, tmp_path):
     assert doc.format == "pdf" and doc.text_source == "ocr"
     assert all(p.ocr_confidence and p.ocr_confidence > 60 for p in doc.pages)
     assert cer(seed("003"), doc.text()) <= 0.03
+
+
+def test_scan200_seed_001_ocr_table(made, tmp_path):
+    scan = renders.pdf_to_scan(made["pdf"]["001"], tmp_path / "001.scan.pdf", dpi=200)
+    doc = ingest(scan)
+    assert doc.text_source == "ocr"
+    assert cer(seed("001"), doc.text()) <= 0.05
+    assert not [w for p in doc.pages for w in p.warnings if "without OCR text" in w]
+    table = [r for r in rows(doc) if len(r.cells) == 4]
+    assert len(table) >= 5 and table[0].cells[1:] == ["আলোচ্যসূচি", "আলোচনা", "সিদ্ধান্ত"]
+
+
+def test_png_scan_200dpi_upscaled(made, tmp_path):
+    png = renders.pdf_to_scan(made["pdf"]["head"], tmp_path / "head.png", dpi=200)
+    assert not (tmp_path / "head-2.png").exists()  # one page
+    doc = ingest(png)
+    assert doc.format == "image" and doc.text_source == "ocr"
+    assert cer(head_003(), doc.text()) <= 0.05
+    assert rows(doc) and not doc.pages[0].warnings
 
 
 def test_utf16_text_with_tabs(tmp_path):
@@ -140,3 +166,144 @@ def test_sniff_by_bytes_not_name(made):
     data = Path(made["pdf"]["003"]).read_bytes()
     assert sniff(data, "minutes.txt") == "pdf"
     assert sniff(Path(made["docx"]["003"]).read_bytes(), "x.pdf.zip") == "docx"
+
+
+# ---------------------------------------------------------------- OCR preprocessing
+
+
+def _page_image(pdf_path, dpi=200):
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(pdf_path))
+    try:
+        return pdf[0].render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
+    finally:
+        pdf.close()
+
+
+@pytest.mark.parametrize("angle", [0.0, 0.6, -1.3, 2.4])
+def test_deskew_recovers_rotation_of_a_real_page(made, angle):
+    import numpy as np
+    from PIL import Image
+
+    from pipeline.ingest.ocr import estimate_skew, otsu_threshold
+
+    page = _page_image(made["pdf"]["001"])  # text, and a table with long rulings
+    rotated = page.rotate(angle, resample=Image.Resampling.BICUBIC, fillcolor=255)
+    arr = np.asarray(rotated)
+    assert abs(estimate_skew(arr < otsu_threshold(arr)) - angle) <= 0.2
+
+
+def test_otsu_threshold_splits_ink_from_paper():
+    import numpy as np
+
+    from pipeline.ingest.ocr import otsu_threshold
+
+    rng = np.random.default_rng(0)
+    arr = np.clip(rng.normal(240, 8, (200, 200)), 0, 255).astype(np.uint8)
+    arr[50:80, 20:180] = np.clip(rng.normal(30, 8, (30, 160)), 0, 255).astype(np.uint8)
+    t = otsu_threshold(arr)
+    assert 60 < t < 210
+    assert (arr[50:80, 20:180] < t).all() and (arr[:50] >= t).all()
+
+
+def test_majority_removes_speckle_keeps_strokes():
+    import numpy as np
+
+    from pipeline.ingest.ocr import majority
+
+    ink = np.zeros((40, 40), dtype=bool)
+    ink[10:20, 5:30] = True  # a stroke
+    ink[30, 30] = True  # a speck
+    ink[5:7, 35:37] = True  # a 2x2 speck
+    out = majority(ink)
+    assert out[11:19, 6:29].all()
+    assert not out[30, 30] and not out[5:7, 35:37].any()
+
+
+def _grid(img, x0, y0, xs, ys):
+    for y in ys:
+        img[y0 + y:y0 + y + 2, x0 + xs[0]:x0 + xs[-1] + 2] = True
+    for x in xs:
+        img[y0 + ys[0]:y0 + ys[-1] + 2, x0 + x:x0 + x + 2] = True
+
+
+def test_rulings_of_stacked_tables_stay_apart_and_headlines_stay_text():
+    import numpy as np
+
+    from pipeline.ingest.layout import find_tables
+    from pipeline.ingest.ocr import _on_table, find_rulings, table_cells
+
+    dpi = 100
+    ink = np.zeros((1000, 800), dtype=bool)
+    _grid(ink, 50, 50, [0, 300, 600], [0, 60, 120])  # two tables, same columns,
+    _grid(ink, 50, 500, [0, 300, 600], [0, 60, 120, 180])  # text between them
+    ink[300:303, 100:400] = True  # a long Bangla headline outside the tables
+    ink[650:653, 380:500] = True  # and one inside a cell
+    rules, boxes = find_rulings(ink, dpi)
+    tables = find_tables(rules, tol=dpi / 30)
+    assert [(round(t.y0), round(t.y1)) for t in tables] == [(50, 171), (500, 681)]
+    assert len(table_cells(tables)) == 2 * 2 + 3 * 2
+    headline = [r for r in rules if r.horizontal and 640 < r.y0 < 660]
+    assert headline and not any(_on_table(headline[0], t, dpi / 30) for t in tables)
+
+
+def test_uncovered_reports_the_unread_part_of_a_line():
+    import numpy as np
+
+    from pipeline.ingest.layout import Word
+    from pipeline.ingest.ocr import uncovered
+
+    dpi = 300
+    ink = np.zeros((400, 2000), dtype=bool)
+    for x in range(100, 1900, 30):  # one line of "letters"
+        ink[100:150, x:x + 20] = True
+    read = [Word("ক", 90, 95, 900, 155, conf=90, line=(1, 1, 1))]
+    bands, missing = uncovered(ink, (0, 0, 2000, 400), read, dpi)
+    assert bands == 1
+    assert len(missing) == 1 and 900 < missing[0][0] < 1000 and missing[0][2] >= 1890
+    full = read + [Word("খ", 900, 95, 1900, 155, conf=90, line=(1, 1, 1))]
+    assert uncovered(ink, (0, 0, 2000, 400), full, dpi)[1] == []
+
+
+def test_ocr_pieces_maps_words_back_to_the_page(monkeypatch):
+    import numpy as np
+
+    from pipeline.ingest import ocr
+    from pipeline.ingest.layout import Word
+
+    seen = {}
+
+    def fake(img, psm=ocr.PSM):  # pieces sit at x=gap, stacked from y=0, `gap` apart
+        seen["size"], seen["mosaic"] = img.size, np.asarray(img)
+        return [Word("ক", 35, 5, 60, 25, conf=90, line=(1, 1, 1)),
+                Word("খ", 35, 105, 60, 125, conf=90, line=(1, 1, 1))]
+
+    monkeypatch.setattr(ocr, "tesseract_words", fake)
+    arr = np.full((500, 400), 255, dtype=np.uint8)
+    rects = [(100, 50, 300, 120), (50, 300, 250, 380)]
+    arr[50:120, 100:300] = 0
+    arr[300:380, 50:250] = 100
+    words = ocr.ocr_pieces(arr, rects, gap=30, psm=6, tag="t")
+    assert seen["size"] == (200 + 2 * 30, 70 + 30 + 80 + 30)
+    assert seen["mosaic"][5, 35] == 0 and seen["mosaic"][105, 35] == 100
+    assert [(w.text, w.line[:2], w.x0, w.y0, w.x1, w.y1) for w in words] == [
+        ("ক", ("t", 0), 105, 55, 130, 75), ("খ", ("t", 1), 55, 305, 80, 325)]
+
+
+def test_ocr_lang_falls_back_without_the_script_model(monkeypatch):
+    import subprocess
+    from types import SimpleNamespace
+
+    from pipeline.ingest import ocr
+
+    listing = "List of available languages in \"/usr/share/tesseract-ocr/5/tessdata/\" (3):\n"
+
+    def fake_run(cmd, **kw):
+        return SimpleNamespace(stdout=listing + langs)
+
+    monkeypatch.setattr(subprocess, "run", fake_run)
+    langs = "ben\neng\nosd\n"
+    assert ocr.ocr_lang.__wrapped__() == ocr.FALLBACK_LANG
+    langs = "Bengali\nben\neng\n"
+    assert ocr.ocr_lang.__wrapped__() == ocr.LANG == "Bengali"
