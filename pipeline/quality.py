@@ -108,6 +108,15 @@ def latin_tokens(text: str) -> list[str]:
     return out
 
 
+def address_letters(text: str) -> int:
+    """Letters inside web and mail addresses: "ই-মেইল: innovation@coop.gov.bd" -> 19."""
+    n = 0
+    for chunk in text.split():
+        if LATIN_TOKEN.search(chunk):
+            n += sum(1 for m in WEB_ADDRESS.finditer(chunk) for c in m.group(0) if c.isalpha())
+    return n
+
+
 def bijoy_tokens(text: str) -> tuple[int, int]:
     """(Bijoy-looking tokens, Latin tokens). A token counts when it mixes ASCII letters with Bijoy
     marks ("†mvbvi"); when 'v'/'w' crowd the Latin letters, every Latin token counts ("Avgvi")."""
@@ -124,6 +133,11 @@ def bijoy_tokens(text: str) -> tuple[int, int]:
 
 def _factor(rate: float, weight: float) -> float:
     return max(0.0, 1.0 - weight * rate)
+
+
+# Fewer Bangla words than this say nothing about the share of known words: a page that holds only
+# "ই-মেইল: innovation@coop.gov.bd" (the last page of a LibreOffice PDF) is not a bad text layer
+MIN_WORDS_JUDGED = 5
 
 
 def score_text(text: str) -> Quality:
@@ -164,16 +178,17 @@ def score_text(text: str) -> Quality:
         score *= _factor(rate, 2.0)
         reasons.append(f"Bijoy/ANSI-encoded tokens: {bijoy} of {latin} Latin tokens")
 
-    # counted over distinct characters (a page has ~3000 characters, ~100 distinct)
+    # counted over distinct characters (a page has ~3000 characters, ~100 distinct); the letters of
+    # web and mail addresses are Latin in any Bangla text and do not count
     alpha = [(c, n) for c, n in chars.items() if c.isalpha()]
-    letters = sum(n for _, n in alpha)
+    letters = sum(n for _, n in alpha) - address_letters(text)
     bangla_letters = sum(n for c, n in alpha if "\u0980" <= c <= "\u09ff")
     share = bangla_letters / max(1, letters)
     if share < 0.5:
         score *= share / 0.5
         reasons.append(f"little Bangla: {share:.0%} of letters")
 
-    if words:
+    if len(words) >= MIN_WORDS_JUDGED:
         known = common_words()
         known_share = sum(n for w, n in Counter(words).items() if is_known(w, known)) / len(words)
         # Short texts (a signature block) are judged leniently: the expected share grows with length.

@@ -112,3 +112,14 @@ def test_latin_tokens_of_the_seeds_as_on_the_whole_text():
     for path in sorted(SEEDS.glob("*.txt")):
         text = path.read_text(encoding="utf-8")
         assert latin_tokens(text) == LATIN_TOKEN.findall(WEB_ADDRESS.sub(" ", text))
+
+
+def test_a_page_holding_only_an_email_line_is_a_good_text_layer():
+    # the last page of a LibreOffice PDF of minutes 107 in Noto Serif: it used to be sent to OCR
+    from pipeline.quality import address_letters, is_acceptable, score_text
+
+    line = "ই-মেইল: innovation@coop.gov.bd"
+    assert address_letters(line) == 19
+    assert is_acceptable(score_text(line))
+    assert not is_acceptable(score_text("Avgvi †mvbvi evsjv Avwg †Zvgvq fvjevwm"))  # Bijoy still rejected
+    assert not is_acceptable(score_text("(cid:12)(cid:45) (cid:77)(cid:3)"))
