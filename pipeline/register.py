@@ -105,12 +105,15 @@ def build_register(records: Iterable[dict], as_of: date | None = None) -> list[R
                 page=ev.get("page"), quote=ev.get("quote"), status="unreported", overdue=False)
             rows.append(row)
             by_decision[(rec["doc_id"], k)] = row
+    by_office: dict[str, list[dict]] = {}  # meetings of one office, in date order (sorted above)
+    for rec in meetings:
+        by_office.setdefault(_office_key(rec), []).append(rec)
     for later in meetings:
         reports = [(i, f.get("decision") or "") for i, f in enumerate(later.get("followups") or [])]
         if not reports or not later.get("meeting_date"):
             continue
-        earlier = [r for r in meetings if _office_key(r) == _office_key(later) and r.get("meeting_date")
-                   and r["meeting_date"] < later["meeting_date"]]
+        earlier = [r for r in by_office[_office_key(later)]
+                   if r.get("meeting_date") and r["meeting_date"] < later["meeting_date"]]
         candidates = [((e["doc_id"], k), d.get("text") or "") for e in earlier
                       for k, d in enumerate(e.get("decisions") or [])]
         index = {n: key for n, (key, _) in enumerate(candidates)}
