@@ -53,7 +53,7 @@ FONT = "Noto Sans Bengali"
 # children's. Attributes that do not exist (code being changed) are skipped with a note.
 STAGES = (
     ("ingest", "pipeline.ingest", "ingest", None),
-    ("pdftotext+parse", "pipeline.ingest.pdf", "poppler_words", "ingest"),
+    ("poppler words", "pipeline.ingest.pdf", "pdf_words", "ingest"),
     ("rulings", "pipeline.ingest.pdf", "page_rules", "ingest"),
     ("layout", "pipeline.ingest.pdf", "page_blocks", "ingest"),
     ("quality", "pipeline.quality", "score_text", "ingest"),

@@ -1,6 +1,6 @@
 """PDF: poppler's glyph-faithful text layer, geometry for reading order, OCR where it is needed.
 
-Text comes from ONE `pdftotext -bbox` run per document (words with boxes); never from
+Text comes from poppler (words with boxes, `pipeline.ingest.poppler`, in process); never from
 pdfminer/pdfplumber, which scramble Bangla vowel signs. Table grids come from the ruling lines
 pypdfium2 reports as path objects. Pages without text, or whose text scores badly on
 `quality.score_text`, are OCRed (unless ocr="never").
@@ -11,33 +11,24 @@ import logging
 import re
 import subprocess
 from collections.abc import Container
-from dataclasses import dataclass
 from functools import lru_cache
 from itertools import repeat
 from types import SimpleNamespace
 
-from pipeline.ingest.layout import Rule, Word, page_blocks, rules_from_boxes
+from pipeline.ingest.layout import Rule, page_blocks, rules_from_boxes
+from pipeline.ingest.poppler import pdf_words
 from pipeline.model import CorruptFile, EncryptedFile, NoContent, Page
 
 log = logging.getLogger(__name__)
 
-PDFTOTEXT_TIMEOUT_S = 120
 PDFFONTS_TIMEOUT_S = 30
 EOF_WINDOW = 4096  # a complete PDF ends with %%EOF (trailing junk is allowed, a little)
 RULE_THIN = 3.0  # points: a path thinner than this is a ruling line
 BLANK_MAX_PATHS = 20  # fewer vector paths than this and no image: no glyphs drawn as outlines
-XHTML = "{http://www.w3.org/1999/xhtml}"
 BACKEND = "poppler"
 # pdffonts line: "ABCDEE+SutonnyMJ   TrueType   WinAnsi   yes yes no  12  0"
 PDFFONTS_NAME = re.compile(r"^(?:[A-Z]{6}\+)?(?P<name>\S+)")
 BANGLA = re.compile(r"[\u0980-\u09FF]")
-
-
-@dataclass
-class PdfPageText:
-    width: float
-    height: float
-    words: list[Word]
 
 
 def _open(path: str, name: str):
@@ -55,32 +46,6 @@ def _open(path: str, name: str):
 def check_complete(data: bytes, name: str) -> None:
     if b"%%EOF" not in data[-EOF_WINDOW:]:
         raise CorruptFile(f"{name}: no %%EOF trailer (truncated PDF)")
-
-
-def poppler_words(path: str, name: str) -> list[PdfPageText]:
-    """All pages' words with boxes (points, top-left origin) from one pdftotext run."""
-    from lxml import etree
-
-    try:
-        # -bbox lists the same words in the same order as -bbox-layout (poppler walks flows, blocks
-        # and lines for both) without the flow/block/line elements we do not use: less to write and parse
-        proc = subprocess.run(["pdftotext", "-bbox", "-enc", "UTF-8", path, "-"],
-                              capture_output=True, timeout=PDFTOTEXT_TIMEOUT_S, check=False)
-    except subprocess.TimeoutExpired as e:
-        raise CorruptFile(f"{name}: pdftotext timed out") from e
-    if proc.returncode != 0:
-        raise CorruptFile(f"{name}: pdftotext failed: {proc.stderr.decode(errors='replace')[:200]}")
-    root = etree.fromstring(proc.stdout, etree.XMLParser(recover=True, huge_tree=True))
-    pages = []
-    for pg in root.iter(f"{XHTML}page"):
-        words = []
-        for w in pg.iter(f"{XHTML}word"):
-            text = (w.text or "").strip()
-            if text:
-                words.append(Word(text, float(w.get("xMin")), float(w.get("yMin")),
-                                  float(w.get("xMax")), float(w.get("yMax"))))
-        pages.append(PdfPageText(float(pg.get("width")), float(pg.get("height")), words))
-    return pages
 
 
 @lru_cache(maxsize=1)
@@ -244,7 +209,7 @@ def ingest_pdf(path: str, data: bytes, name: str, ocr: str = "auto",
         n = len(pdf)
         if n == 0:
             raise NoContent(f"{name}: PDF has no pages")
-        texts = poppler_words(path, name) if ocr != "always" else []
+        texts = pdf_words(data, name) if ocr != "always" else []
         all_text = " ".join(w.text for t in texts for w in t.words)
         bijoy = False
         if all_text.strip() and not BANGLA.search(all_text):
