@@ -1,4 +1,5 @@
-"""Whole per-file pipeline speed (pipeline.process.process_file), per stage, warm, one process.
+"""Whole per-file pipeline speed (pipeline.run.process_and_store: what a batch worker does with a
+file, from its bytes to its document JSON and table rows), per stage, warm, one process.
 
 For text PDFs (LibreOffice and Chromium), DOCX and TXT of the annotated corpus this prints, per
 input kind, CPU milliseconds per page spent in each stage and the overall pages/s, by CPU time
@@ -13,7 +14,7 @@ How it measures:
   unbounded ones load data files or compile patterns once) are cleared before every file, so that renders of the same document in several formats do not
   answer each other's questions; a real batch of distinct documents hits them less than this
   benchmark would without clearing (--keep-caches shows the other extreme);
-* CPU time is this process's (time.process_time) plus its finished children's (pdftotext):
+* CPU time is this process's (time.process_time) plus its finished children's (pdffonts, Tesseract):
   "cpu" columns include the children, "self" excludes them;
 * stages are timed by wrapping module functions (the real functions run; only a timer is put
   around them): a stage's time includes its callees, listed indented under it;
@@ -31,7 +32,9 @@ import functools
 import importlib
 import logging
 import resource
+import shutil
 import sys
+import tempfile
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -54,7 +57,7 @@ FONT = "Noto Sans Bengali"
 STAGES = (
     ("ingest", "pipeline.ingest", "ingest", None),
     ("poppler words", "pipeline.ingest.pdf", "pdf_words", "ingest"),
-    ("rulings", "pipeline.ingest.pdf", "page_rules", "ingest"),
+    ("rulings", "pipeline.ingest.pdf", "load_rules", "ingest"),
     ("layout", "pipeline.ingest.pdf", "page_blocks", "ingest"),
     ("quality", "pipeline.quality", "score_text", "ingest"),
     ("docx parse", "pipeline.ingest.docx", "ingest_docx", "ingest"),
@@ -72,6 +75,9 @@ STAGES = (
     ("distribution", "extractors.assemble", "extract_distribution", "extract"),
     ("indicators", "extractors.assemble", "extract_indicators", "extract"),
     ("validate", "extractors.assemble", "warnings_for", "extract"),
+    ("store", "pipeline.run", "store_outcome", None),
+    ("flatten", "pipeline.run", "flatten", "store"),
+    ("write json", "pipeline.run", "write_document", "store"),
 )
 
 
@@ -141,8 +147,8 @@ class Run:
     stages: dict[str, float]
 
 
-def run_one(path: Path, kind: str, pages: int, timer: Timer, clear: bool) -> Run:
-    from pipeline.process import process_file
+def run_one(path: Path, kind: str, pages: int, timer: Timer, clear: bool, out: Path) -> Run:
+    from pipeline.run import process_and_store
 
     if clear:
         for fn in per_text_caches():
@@ -150,11 +156,12 @@ def run_one(path: Path, kind: str, pages: int, timer: Timer, clear: bool) -> Run
     timer.spent.clear()
     s0, c0 = cpu_now()
     w0 = time.perf_counter()
-    out = process_file(str(path))
+    stored = process_and_store(str(path), path.name, str(out), "auto")
     w1 = time.perf_counter()
     s1, c1 = cpu_now()
-    if out.status not in ("ok", "not-minutes"):
-        raise RuntimeError(f"{path}: {out.status} {out.error_kind} {out.error}")
+    o = stored.outcome
+    if o.status not in ("ok", "not-minutes"):
+        raise RuntimeError(f"{path}: {o.status} {o.error_kind} {o.error}")
     return Run(kind, path, pages, (s1 - s0) + (c1 - c0), s1 - s0, w1 - w0, dict(timer.spent))
 
 
@@ -224,18 +231,20 @@ def main(argv: list[str] | None = None) -> int:
         pages = pdf_pages(path) if path.suffix == ".pdf" else lo_pages.get(src.stem, 1)
         todo.append((kind, path, pages))
 
+    out = Path(tempfile.mkdtemp(prefix="pipeline-bench-"))  # the document JSONs; removed at the end
     timer = Timer()
     stages = install(timer)
     for kind in kinds:  # warm the process up: one file of each kind, untimed
         first = next((p for k, p, _ in todo if k == kind), None)
         if first:
-            run_one(first, kind, 1, timer, clear=False)
+            run_one(first, kind, 1, timer, clear=False, out=out)
 
     runs = []
     for kind, path, pages in todo:
-        best = min((run_one(path, kind, pages, timer, clear=not args.keep_caches)
+        best = min((run_one(path, kind, pages, timer, clear=not args.keep_caches, out=out)
                     for _ in range(max(1, args.repeat))), key=lambda r: r.cpu)
         runs.append(best)
+    shutil.rmtree(out, ignore_errors=True)
     report(runs, stages, kinds)
     return 0
 

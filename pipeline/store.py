@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from pipeline.tables import TABLES, Column, Table, flatten
 
 log = logging.getLogger(__name__)
@@ -77,8 +79,7 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
     try:
         yield tmp
-        with open(tmp, "rb+") as fh:
-            os.fsync(fh.fileno())
+        _fsync(tmp)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
@@ -86,13 +87,39 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
         raise
 
 
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def write_json_atomic(path: str | os.PathLike, obj: Any) -> Path:
-    """Write ``obj`` as UTF-8 JSON (``ensure_ascii=False``, ``indent=1``), atomically."""
-    with atomic_path(path) as tmp:
-        with open(tmp, "w", encoding="utf-8") as fh:
-            json.dump(obj, fh, ensure_ascii=False, indent=1)
-            fh.write("\n")
-    return Path(path)
+    """Write ``obj`` as UTF-8 JSON (Bangla as itself, not \\u escapes; indented by 2), atomically.
+
+    orjson, not the json module: with `indent` set, json falls back to its pure-Python encoder,
+    which took ~0.5 ms per page of a minute (a fifth of all the time spent storing)."""
+    data = orjson.dumps(obj, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE
+                        | orjson.OPT_NON_STR_KEYS)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666)  # the umask applies
+    try:
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+        raise
+    return path
 
 
 # A doc_id as `pipeline.process.doc_id_for` makes it: 16 lowercase hex digits, e.g.
@@ -116,7 +143,7 @@ def iter_documents(out_dir: str | os.PathLike) -> Iterator[dict]:
     """Every ``<out>/documents/*.json``, in file-name order (skips unreadable files, logged)."""
     for path in sorted((Path(out_dir) / DOCUMENTS_DIR).glob("*.json")):
         try:
-            yield json.loads(path.read_text(encoding="utf-8"))
+            yield orjson.loads(path.read_bytes())
         except (OSError, ValueError) as exc:
             log.error("skipping unreadable document %s: %s", path, exc)
 

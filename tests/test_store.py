@@ -145,7 +145,7 @@ def test_write_json_atomic_utf8_indent_and_no_temp_left(tmp_path):
     write_json_atomic(target, {"title": "নতুন"})  # overwrite in place
     text = target.read_text(encoding="utf-8")
     assert '"title": "নতুন"' in text and "\\u" not in text
-    assert text.startswith('{\n "title"')  # indent=1
+    assert text.startswith('{\n  "title"')  # indented by 2
     assert [p.name for p in target.parent.iterdir()] == ["d1.json"]
 
 
