@@ -79,14 +79,24 @@ ASSAMESE_TO_BANGLA = str.maketrans({"\u09f0": "\u09b0", "\u09f1": "\u09b0"})  # 
 # 1.55 -> 2.27 CPU s/page. (PDF scans are rendered at 300 dpi by pdfium anyway.)
 UPSCALE_TO_DPI = 300
 MAX_UPSCALED_PIXELS = 40_000_000  # ~4.5 A4 pages at 300 dpi: no upscaling past this
+ROW_CHUNK = 256  # rows per band where whole-page temporaries would be large
 
 
 # ---------------------------------------------------------------- image preprocessing
 
 
+def grey_histogram(arr: np.ndarray) -> np.ndarray:
+    """Pixels per grey level of a uint8 image, counted a band of rows at a time: np.bincount
+    casts its input to int64, 70 MB for one A4 page at 300 dpi (the peak of a worker's memory)."""
+    hist = np.zeros(256, dtype=np.int64)
+    for top in range(0, arr.shape[0], ROW_CHUNK):
+        hist += np.bincount(arr[top:top + ROW_CHUNK].ravel(), minlength=256)
+    return hist
+
+
 def otsu_threshold(arr: np.ndarray) -> int:
     """Otsu's grey level for a uint8 image: pixels below it are ink."""
-    hist = np.bincount(arr.ravel(), minlength=256).astype(np.float64)
+    hist = grey_histogram(arr).astype(np.float64)
     omega = np.cumsum(hist) / hist.sum()
     mu = np.cumsum(hist * np.arange(256)) / hist.sum()
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -162,7 +172,8 @@ def preprocess(img, dpi: int, denoise: bool = True):
     raw = ink
     if denoise:
         ink = majority(ink)
-    return np.where(ink, 0, 255).astype(np.uint8), ink, raw, angle
+    # uint8 scalars: with Python ints np.where builds an int64 page first (70 MB at 300 dpi)
+    return np.where(ink, np.uint8(0), np.uint8(255)), ink, raw, angle
 
 
 # ---------------------------------------------------------------- rulings
@@ -177,10 +188,14 @@ def _dilate(mask: np.ndarray, axis: int, k: int) -> np.ndarray:
 
 
 def _runs(mask: np.ndarray, length: int) -> np.ndarray:
-    """Pixels lying on a horizontal run of >= `length` True values (row-wise)."""
+    """Pixels lying on a horizontal run of >= `length` True values (row-wise), a band of rows at a
+    time (the running sums are int32 arrays four times the mask's size)."""
     h, w = mask.shape
     if length >= w:
         return np.zeros_like(mask)
+    if h > ROW_CHUNK:
+        return np.concatenate([_runs(mask[top:top + ROW_CHUNK], length)
+                               for top in range(0, h, ROW_CHUNK)])
     cs = np.zeros((h, w + 1), dtype=np.int32)
     np.cumsum(mask, axis=1, out=cs[:, 1:])
     full = (cs[:, length:] - cs[:, :-length]) == length  # (h, w-length+1): window at k all ink
