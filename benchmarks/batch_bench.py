@@ -2,9 +2,11 @@
 
 The archive is made of real corpus minutes (corpus/seeds, corpus/minutes), every file unique:
 
-* text-layer PDFs (most of it): a handful of corpus documents printed to PDF once with Chromium
-  (pipeline.renders), each copy made unique by an appended PDF comment and a repeated ``%%EOF``
-  (bytes change, the PDF and its text layer stay valid);
+* text-layer PDFs (most of it): a handful of corpus documents made into PDFs once (pipeline.renders),
+  alternately by LibreOffice from DOCX (as office exports are; one text object per run) and by
+  Chromium from HTML (as portal pages are printed; an object per glyph run, so ~1.5x the cost),
+  each copy made unique by an appended PDF comment and a repeated ``%%EOF`` (bytes change, the
+  PDF and its text layer stay valid);
 * plain .txt minutes (~10 %) and DOCX (~5 %, pipeline.renders.text_to_docx), each with a distinct
   closing line;
 * 2 scans at any N (pipeline.renders.pdf_to_scan of a one-page render, distinct noise seeds): OCR
@@ -18,8 +20,9 @@ shared page split between the processes sharing it: the honest total) and of USS
 only), and the peak RSS of the main process alone. CPU: the whole tree's user+system seconds
 (getrusage of the waited-for children) and the main process's alone (its last poll).
 
-Printed: documents/s, pages/s and pages/s per core (per worker) with --workers 1 and 2, the
-speed-up 1 -> 2 workers, peak RSS (sum), PSS and USS, the time of a second run over the unchanged
+Printed: documents/s, pages/s and pages/s per core (per worker) with --workers 1 and 2 on the
+mixed archive and on an archive of text PDFs alone (--pdf-n files, the "text-PDF pages/s per core"
+figure; by producer too), the speed-up 1 -> 2 workers at N and at 10 x N, peak RSS (sum), PSS and USS, the time of a second run over the unchanged
 archive (for N and, with ``--big``, for a 10,000-document archive of small .txt files), and the
 growth of time and memory from N to 10 x N. Other jobs on the machine inflate wall times: each row
 shows the CPU seconds, the cores kept busy and the load average, and ``--repeat R`` runs N with 1
@@ -54,6 +57,7 @@ log = logging.getLogger("batch_bench")
 
 CORPUS = sorted((ROOT / "corpus" / "seeds").glob("*.txt")) + sorted((ROOT / "corpus" / "minutes").glob("*.txt"))
 N_PDF_TEMPLATES = 6
+PRODUCERS = ("chromium", "libreoffice")  # template i is made by PRODUCERS[i % 2]
 N_SCANS = 2
 SCAN_CHARS = 1200  # a one-page excerpt (header and first items) for the scans
 _SCRIPT = Path(sys.executable).parent / "minutes"
@@ -107,16 +111,22 @@ class RunFigures:
 
 
 def build_templates(cache: Path) -> Templates:
-    """Chromium PDFs of the first N_PDF_TEMPLATES corpus documents and a one-page PDF to scan (cached)."""
+    """PDFs of the first N_PDF_TEMPLATES corpus documents, alternately Chromium and LibreOffice,
+    and a one-page PDF to scan (cached)."""
     cache.mkdir(parents=True, exist_ok=True)
     texts = [p.read_text(encoding="utf-8") for p in CORPUS]
     pdfs = []
-    for src, text in zip(CORPUS[:N_PDF_TEMPLATES], texts):
-        pdf = cache / f"{src.stem}.pdf"
+    for i, (src, text) in enumerate(zip(CORPUS[:N_PDF_TEMPLATES], texts)):
+        producer = PRODUCERS[i % len(PRODUCERS)]
+        pdf = cache / f"{src.stem}.{producer}.pdf"
         if not pdf.exists():
-            html = cache / f"{src.stem}.html"
-            html.write_text(renders.text_to_html(text), encoding="utf-8")
-            renders.html_to_pdf_chromium(html, pdf)
+            if producer == "chromium":
+                html = cache / f"{src.stem}.html"
+                html.write_text(renders.text_to_html(text), encoding="utf-8")
+                renders.html_to_pdf_chromium(html, pdf)
+            else:
+                docx = renders.text_to_docx(text, cache / f"{src.stem}.docx")
+                renders.docx_to_pdf(docx, cache / "lo").replace(pdf)
         pdfs.append(pdf.read_bytes())
     scan_src = cache / "scan_source.pdf"
     if not scan_src.exists():
@@ -171,6 +181,14 @@ def make_archive(dest: Path, n: int, t: Templates, scan_cache: Path) -> dict[str
             whole = t.pdfs[i % len(t.pdfs)]  # cut at a different length each: unique bytes
             (dest / f"bad_{i:06d}_truncated.pdf").write_bytes(whole[: len(whole) // 2 + i])
     return mix
+
+
+def make_pdf_archive(dest: Path, n: int, t: Templates, producer: str | None = None) -> None:
+    """N unique text PDFs, the templates in turn (only one producer's if given)."""
+    dest.mkdir(parents=True, exist_ok=True)
+    chosen = [d for i, d in enumerate(t.pdfs) if producer in (None, PRODUCERS[i % len(PRODUCERS)])]
+    for k in range(n):
+        (dest / f"pdf_{k:06d}.pdf").write_bytes(unique_pdf(chosen[k % len(chosen)], k))
 
 
 def make_small_txt_archive(dest: Path, n: int) -> None:
@@ -317,6 +335,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "minutes-batch-bench",
                     help="working folder (archives, outputs, cached renders)")
     ap.add_argument("--keep", action="store_true", help="keep archives and outputs")
+    ap.add_argument("--pdf-n", type=int, default=500,
+                    help="text PDFs in the PDF-only archive (0: skip the text-PDF runs)")
+    ap.add_argument("--scale-1w", action="store_true",
+                    help="also run 10 x N with one worker (the 1 -> 2 speed-up at 10 x N)")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
 
@@ -353,12 +375,35 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(arch10, ignore_errors=True)
         mix10 = make_archive(arch10, n10, t, cache)
         print(f"archive 10xN={n10}: " + ", ".join(f"{v} {k}" for k, v in mix10.items()))
+        if args.scale_1w:
+            out10_1 = work / f"out_{n10}_w1"
+            shutil.rmtree(out10_1, ignore_errors=True)
+            log.info("run 10xN=%d --workers 1", n10)
+            results.append((f"10xN={n10} --workers 1", timed_run(arch10, out10_1, 1)))
+            shutil.rmtree(out10_1, ignore_errors=True)
         out10 = work / f"out_{n10}_w2"
         shutil.rmtree(out10, ignore_errors=True)
         log.info("run 10xN=%d --workers 2", n10)
         results.append((f"10xN={n10} --workers 2", timed_run(arch10, out10, 2)))
         log.info("re-run 10xN=%d unchanged", n10)
         results.append((f"10xN={n10} --workers 2, unchanged re-run", timed_run(arch10, out10, 2)))
+
+    pdf_rows: list[tuple[str, RunFigures]] = []
+    if args.pdf_n:
+        for producer in (None, *PRODUCERS):
+            label = producer or "both producers"
+            arch_pdf = work / f"pdf_{args.pdf_n}_{producer or 'mixed'}"
+            shutil.rmtree(arch_pdf, ignore_errors=True)
+            make_pdf_archive(arch_pdf, args.pdf_n, t, producer)
+            for workers in ((1, 2) if producer is None else (1,)):
+                out_pdf = work / f"out_pdf_{producer or 'mixed'}_w{workers}"
+                shutil.rmtree(out_pdf, ignore_errors=True)
+                log.info("run %d text PDFs (%s) --workers %d", args.pdf_n, label, workers)
+                pdf_rows.append((f"{args.pdf_n} text PDFs, {label} --workers {workers}",
+                                 timed_run(arch_pdf, out_pdf, workers)))
+                shutil.rmtree(out_pdf, ignore_errors=True)
+            shutil.rmtree(arch_pdf, ignore_errors=True)
+        results += pdf_rows
 
     if args.big:
         big = work / f"small_txt_{args.big_n}"
@@ -394,6 +439,14 @@ def main(argv: list[str] | None = None) -> int:
               f"peak PSS x{big10.peak_pss_mb / w2.peak_pss_mb:.2f} "
               f"({w2.peak_pss_mb:.0f} -> {big10.peak_pss_mb:.0f} MB), "
               f"main RSS {w2.main_rss_mb:.0f} -> {big10.main_rss_mb:.0f} MB")
+    if not args.no_scale and args.scale_1w:
+        one, two = by[f"10xN={n10} --workers 1"], by[f"10xN={n10} --workers 2"]
+        print(f"speed-up 1 -> 2 workers (10xN={n10}): {one.seconds / two.seconds:.2f}x wall "
+              f"(CPU s {one.cpu_seconds:.1f} -> {two.cpu_seconds:.1f})")
+    for label, fig in pdf_rows:
+        print(f"{label}: {fig.pages / fig.seconds / fig.workers:.1f} text-PDF pages/s per core "
+              f"through the whole run ({fig.pages} pages in {fig.seconds:.1f} s; the workers' own "
+              f"seconds per file give {fig.pages / fig.worker_seconds:.1f} pages/s per core)")
     if not args.keep:
         for p in work.iterdir():
             if p.name != "templates":
