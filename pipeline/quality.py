@@ -11,7 +11,8 @@ each 1.0 when its symptom is absent:
 - ``(cid:N)`` tokens (pdfminer's placeholder for glyphs without a Unicode mapping);
 - private-use-area glyphs (U+E000–U+F8FF) and U+FFFD replacement characters;
 - Bijoy/ANSI legacy encoding: Latin tokens such as ``Avgvi †mvbvi`` (আমার সোনার);
-- little Bangla at all, and a low share of known words (pipeline/data/common_words.txt).
+- little Bangla at all (unless the Latin text is English: pipeline/data/common_words_en.txt), and a
+  low share of known words (pipeline/data/common_words.txt).
 """
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 COMMON_WORDS_FILE = Path(__file__).parent / "data" / "common_words.txt"
+ENGLISH_WORDS_FILE = Path(__file__).parent / "data" / "common_words_en.txt"
 
 # Pages scoring below this are not trusted as a text layer (re-read by OCR, or converted when they
 # are Bijoy). The seeds score >= 0.95; a page with one word in ten broken by visual-order vowels
@@ -76,6 +78,31 @@ def common_words() -> frozenset[str]:
             continue
         words.update(unicodedata.normalize("NFC", w) for w in line.split())
     return frozenset(words)
+
+
+@lru_cache(maxsize=1)
+def english_words() -> frozenset[str]:
+    words: set[str] = set()
+    for line in ENGLISH_WORDS_FILE.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("#"):
+            words.update(line.lower().split())
+    return frozenset(words)
+
+
+# A text is English when at least this share of its Latin tokens (of 2+ letters, addresses left out)
+# are common English words, judged on at least BIJOY_MIN_TOKENS of them: "Minutes of the meeting of
+# the District Development Coordination Committee" has 4 of 9; Bijoy "Avgvi †mvbvi evsjv Avwg †Zvgvq
+# fvjevwm" has none. Ordinary English prose has ~40-50 %.
+ENGLISH_SHARE = 0.2
+
+
+def english_share(tokens: list[str]) -> float:
+    """Share of `tokens` (LATIN_TOKEN tokens) that are common English words."""
+    toks = [t.lower() for t in tokens if len(t) > 1]
+    if len(toks) < BIJOY_MIN_TOKENS:
+        return 0.0
+    known = english_words()
+    return sum(1 for t in toks if t in known) / len(toks)
 
 
 def is_known(word: str, known: frozenset[str]) -> bool:
@@ -172,7 +199,8 @@ def score_text(text: str) -> Quality:
         score *= _factor(rate, 5.0)
         reasons.append(f"private-use/replacement characters: {bad}")
 
-    bijoy, latin = bijoy_tokens(CID_TOKEN.sub(" ", text))
+    latin_text = CID_TOKEN.sub(" ", text)
+    bijoy, latin = bijoy_tokens(latin_text)
     if bijoy:
         rate = bijoy / n_tok
         score *= _factor(rate, 2.0)
@@ -184,6 +212,8 @@ def score_text(text: str) -> Quality:
     letters = sum(n for _, n in alpha) - address_letters(text)
     bangla_letters = sum(n for c, n in alpha if "\u0980" <= c <= "\u09ff")
     share = bangla_letters / max(1, letters)
+    if share < 0.5 and not bijoy and english_share(latin_tokens(latin_text)) >= ENGLISH_SHARE:
+        share = 1.0  # English text (an annex, an English letter) is a good text layer as it is
     if share < 0.5:
         score *= share / 0.5
         reasons.append(f"little Bangla: {share:.0%} of letters")

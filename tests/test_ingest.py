@@ -24,6 +24,16 @@ def head_003() -> str:
     return "\n".join(seed("003").splitlines()[:16])
 
 
+# An English page, as minutes attach English letters and annexes
+ENGLISH_ANNEX = """Annexure-2
+Minutes of the meeting of the District Development Coordination Committee
+The meeting was held on 12 March 2023 at the conference room of the Deputy Commissioner.
+The Chairman welcomed the members and the meeting reviewed the progress of the annual
+performance agreement of the offices of the district. The following decisions were taken:
+1. All offices shall send their quarterly progress report to the Deputy Commissioner by 15 April 2023.
+2. The Upazila Nirbahi Officers shall hold the workshop on e-filing before the end of the quarter."""
+
+
 def rows(doc):
     return [b for b in doc.blocks() if b.kind == "row"]
 
@@ -35,11 +45,19 @@ def made(tmp_path_factory):
     out = tmp_path_factory.mktemp("renders")
     docx = {s: renders.text_to_docx(seed(s), out / f"{s}.docx") for s in ("001", "003")}
     docx["head"] = renders.text_to_docx(head_003(), out / "head.docx")
+    docx["english"] = renders.text_to_docx(ENGLISH_ANNEX, out / "english.docx")
     pdfs = renders.docx_to_pdf_many(list(docx.values()), out)
     html = out / "001.html"
     html.write_text(renders.text_to_html(seed("001")), encoding="utf-8")
     chrome = renders.html_to_pdf_chromium(html, out / "001.chrome.pdf")
     return {"docx": docx, "pdf": dict(zip(docx, pdfs)), "chrome": chrome, "dir": out}
+
+
+def test_english_text_pdf_page_is_not_sent_to_ocr(made):
+    doc = ingest(str(made["pdf"]["english"]))
+    assert [p.text_source for p in doc.pages] == ["text-layer"] * len(doc.pages)
+    assert not any("OCR" in w for p in doc.pages for w in p.warnings)
+    assert "District Development Coordination Committee" in doc.text()
 
 
 def test_docx_body_order_and_rows(made):

@@ -123,3 +123,16 @@ def test_a_page_holding_only_an_email_line_is_a_good_text_layer():
     assert is_acceptable(score_text(line))
     assert not is_acceptable(score_text("Avgvi †mvbvi evsjv Avwg †Zvgvq fvjevwm"))  # Bijoy still rejected
     assert not is_acceptable(score_text("(cid:12)(cid:45) (cid:77)(cid:3)"))
+
+
+def test_english_text_is_a_good_text_layer():
+    # an English annex page: little Bangla, but it is English, not a broken Bangla text layer
+    q = score_text("Minutes of the meeting of the District Development Coordination Committee held "
+                   "on 12 March 2023 at the conference room of the Deputy Commissioner")
+    assert is_acceptable(q) and not q.reasons
+
+
+def test_bijoy_and_latin_junk_still_have_little_bangla():
+    assert not is_acceptable(score_text("Avgvi †mvbvi evsjv Avwg †Zvgvq fvjevwm"))  # Bijoy
+    assert not is_acceptable(score_text("mfvi Kvh©weeiYx"))  # too short to judge as English
+    assert not is_acceptable(score_text("Ig fs kq zpxv lrr Qwe trp mnb"))  # no English words
