@@ -22,6 +22,12 @@ SECTION_END = re.compile(r"[:ঃ]\s*$")
 # "৩। বিবিধ: সভায় বিবিধ বিষয়ে কোনো আলোচনা হয়নি।" -> title "বিবিধ"
 INLINE_HEAD = re.compile(r"^(?P<title>[^:ঃ।]{2,40}?)\s*[:ঃ]\s+(?P<body>\S.{10,})$")
 INLINE_HEAD_MAX_WORDS = 4
+# SERIAL: the number in a table's serial cell: "১।", "(২)", "০৩" -> "১", "২", "০৩"
+SERIAL = re.compile(r"\s*\(?([০-৯0-9]{1,3})")
+# NUMERAL_LABEL: a marker numbered with digits, not letters: "২। …" (not "গ) …")
+NUMERAL_LABEL = re.compile(r"[০-৯0-9]")
+# SECTION_ZERO: a top-level section number: "২.০ …" (the paragraph "২.১ …" is not one)
+SECTION_ZERO = re.compile(r"\.[০0]$")
 
 
 @dataclass
@@ -108,7 +114,7 @@ def table_items(lines: list[Line]) -> list[AgendaItem]:
                 continue
             n = None
             if serial is not None and serial < len(row.cells):
-                m = re.match(r"\s*\(?([০-৯0-9]{1,3})", row.cells[serial])
+                m = SERIAL.match(row.cells[serial])
                 n = _num(m.group(1)) if m else None
                 if n is not None and int(n) != order:
                     n = None  # OCR-damaged serials ('21' for '১।') break the sequence; the row order holds
@@ -172,9 +178,9 @@ def numbered_heads(lines: list[Line]) -> list[AgendaItem]:
         if ln.cells or ln.blank:
             continue
         mk = split_marker(ln.text)
-        if not mk or mk.kind not in ("danda", "close", "section") or not re.match(r"[০-৯0-9]", mk.label):
+        if not mk or mk.kind not in ("danda", "close", "section") or not NUMERAL_LABEL.match(mk.label):
             continue
-        if mk.kind == "section" and not re.search(r"\.[০0]$", mk.label):
+        if mk.kind == "section" and not SECTION_ZERO.search(mk.label):
             continue  # "২.১ …" is a paragraph; "২.০ …" is a section
         if len(mk.rest.split()) > 16 or len(mk.rest.split()) < 1 or cue_pattern("decision").match(mk.rest) \
                 or has_cue(mk.rest, "formulas"):
@@ -184,8 +190,8 @@ def numbered_heads(lines: list[Line]) -> list[AgendaItem]:
             if nxt.blank:
                 continue
             m2 = split_marker(nxt.text)
-            if m2 and re.match(r"[০-৯0-9]", m2.label) and (m2.kind in ("danda", "close") or
-                                                          re.search(r"\.[০0]$", m2.label)):
+            if m2 and NUMERAL_LABEL.match(m2.label) and (m2.kind in ("danda", "close") or
+                                                          SECTION_ZERO.search(m2.label)):
                 break  # the next top-level item ("২। …", "৩.০ …"); "১.১ …" stays inside
             body.append(nxt)
             if m2:

@@ -20,7 +20,7 @@ from .followups import extract_followups
 from .header import extract_header
 from .indicators import extract_indicators
 from .memo import extract_memo
-from .segment import Line, lines_of
+from .segment import Line, lines_of, prose_sentences
 from .signatories import extract_signatories
 from .validate import warnings_for
 
@@ -36,14 +36,15 @@ def _signature_start(lines: list[Line], decision_lines: list[int], title_line: i
 
 def extract(doc: Document) -> dict:
     lines = lines_of(doc)
-    h = extract_header(lines)
+    prose = prose_sentences(lines)  # split once: header, decisions and indicators all read them
+    h = extract_header(lines, prose)
     memo = extract_memo(lines)
     doc_type = classify(lines, h.title)
     mined = doc_type == "minutes"
     agenda = extract_agenda(lines) if mined else []
     followups = extract_followups(lines) if mined else []
     fu_lines = {f.line for f in followups} | {f.progress_line for f in followups if f.progress_line is not None}
-    decisions = [d for d in extract_decisions(lines, agenda, h.meeting_date) if d.line not in fu_lines] \
+    decisions = [d for d in extract_decisions(lines, agenda, h.meeting_date, prose) if d.line not in fu_lines] \
         if mined else []
     signatories = extract_signatories(lines, _signature_start(lines, [d.line for d in decisions], h.title_line))
     chair = h.chair
@@ -77,7 +78,7 @@ def extract(doc: Document) -> dict:
         "indicators": [{"office": i.office, "activity_code": i.activity_code, "unit": i.unit,
                         "target": i.target, "achieved": i.achieved,
                         "evidence": {"page": i.page, "quote": i.quote}}
-                       for i in (extract_indicators(lines, h.office, frozenset(fu_lines)) if mined else [])],
+                       for i in (extract_indicators(lines, h.office, frozenset(fu_lines), prose) if mined else [])],
     }
     rec["warnings"] = memo.warnings + warnings_for(rec)
     return rec

@@ -106,6 +106,17 @@ FUZZY_MONTH_MIN_LEN = 5
 FUZZY_MONTH_MAX_EDITS = 2
 
 
+# BENGALI_START: a month spelling in Bangla script ("সেপ্টেম্বর", not "Sept"), the ones garbled words are compared with
+BENGALI_START = regex.compile(r"\p{Bengali}")
+
+
+@functools.lru_cache(maxsize=None)
+def _fuzzy_spellings() -> tuple[tuple[str, int], ...]:
+    """(spelling, month) of the Bangla Gregorian month spellings at least FUZZY_MONTH_MIN_LEN long."""
+    return tuple((s, n) for s, n in _gregorian_lookup().items()
+                 if len(s) >= FUZZY_MONTH_MIN_LEN and BENGALI_START.match(s))
+
+
 def fuzzy_gregorian_month(word: str) -> int | None:
     """The Gregorian month a garbled Bangla month name stands for: "সেপেটম্বর" -> 9; None when no
     spelling in months.yaml is within FUZZY_MONTH_MAX_EDITS edits or two months are equally near."""
@@ -115,9 +126,7 @@ def fuzzy_gregorian_month(word: str) -> int | None:
     if len(w) < FUZZY_MONTH_MIN_LEN or gregorian_month_number(w) or bangla_month_number(w):
         return None
     best: dict[int, int] = {}
-    for spelling, n in _gregorian_lookup().items():
-        if len(spelling) < FUZZY_MONTH_MIN_LEN or not regex.match(r"\p{Bengali}", spelling):
-            continue
+    for spelling, n in _fuzzy_spellings():
         d = Levenshtein.distance(w, spelling, score_cutoff=FUZZY_MONTH_MAX_EDITS)
         if d <= FUZZY_MONTH_MAX_EDITS:
             best[n] = min(d, best.get(n, d))

@@ -6,12 +6,12 @@ from functools import lru_cache
 
 import regex as re
 
-from .agenda import AgendaItem, _column, _num, heading, section_head, table_rows
+from .agenda import SERIAL, AgendaItem, _column, _num, heading, section_head, table_rows
 from .dates import parse_deadline
 from .lexicon import lexicon
 from .nlp import designations, offices
 from .people import EDGE_PUNCT
-from .segment import Line, cue_pattern, has_cue, prose_sentences, sentences, split_marker
+from .segment import Line, Sentence, cue_pattern, has_cue, prose_sentences, sentences, split_marker
 
 
 @dataclass
@@ -42,6 +42,13 @@ RESP_PLURAL = re.compile(r"(?P<who>(?:[\p{L}\p{M}]+\s){0,2}[\p{L}\p{M}]+(?:গ�
 # RESP_TAIL: "… করতে হবে। (বাস্তবায়নে: উপজেলা কৃষি অফিসার)" / "দায়িত্ব: …"
 RESP_TAIL = re.compile(r"\(?\s*(?:বাস্তবায়নে|বাস্তবায়নকারী|দায়িত্বে|দায়িত্ব)\s*[:ঃ\-]\s*(?P<who>[^)]+)\)?\s*$")
 
+# PLURAL_END: a party named as a group: "সুরক্ষা সেবা বিভাগ ও আওতাধীন অধিদপ্তরসমূহ", "কর্মকর্তাগণ"
+PLURAL_END = re.compile(r"(গণ|সমূহ|বৃন্দ)$")
+# PERSONS_END: a group of people: "ফোকাল পয়েন্ট কর্মকর্তাগণ"
+PERSONS_END = re.compile(r"(গণ|বৃন্দ)$")
+# WILL_DO: a future verb naming who acts: "… ফোকাল পয়েন্ট কর্মকর্তাগণ সময়ে সময়ে … অবহিত করবেন"
+WILL_DO = re.compile(r"করবেন|করবে(?!\S)")
+
 
 # RESP_LINE: a responsible line of its own under a list item:
 # "১) … মেরামতের কাজ ১৫ মে ২০২৪ তারিখের মধ্যে সম্পন্ন করতে হবে।" / "বাস্তবায়নেঃ উপজেলা নির্বাহী অফিসার (সকল); নির্বাহী প্রকৌশলী, এলজিইডি, ভোলা"
@@ -53,14 +60,14 @@ def responsible_in_text(text: str) -> list[str]:
     if m:
         return split_parties(m.group("who"))
     m = RESP_AGENT.match(text)
-    if m and (offices(m.group("who")) or re.search(r"(গণ|সমূহ|বৃন্দ)$", m.group("who"))):
+    if m and (offices(m.group("who")) or PLURAL_END.search(m.group("who"))):
         return [m.group("who").strip()]
-    if re.search(r"করবেন|করবে(?!\S)", text):
+    if WILL_DO.search(text):
         m = RESP_PLURAL.search(text)
         if m:
             words = m.group("who").split()
             # keep only the noun phrase: drop leading verbs/objects ending in -ম/-ে ('কার্যক্রম')
-            while len(words) > 1 and not re.search(r"(গণ|বৃন্দ)$", words[0]) and len(words) > 3:
+            while len(words) > 1 and not PERSONS_END.search(words[0]) and len(words) > 3:
                 words.pop(0)
             return [" ".join(words)]
     return []
@@ -97,6 +104,13 @@ def split_parties(text: str) -> list[str]:
 # DECISION_VERB: the verbs decisions are written in: "… করতে হবে।", "… প্রেরণ করবে।", "… অনুমোদন করা হলো।"
 DECISION_VERB = re.compile(r"(হবে|করবে|করবেন|হলো|হল|হয়েছে|গৃহীত|অনুমোদিত|নিশ্চিত করা)[।;,]?\s*$|হবে[।;]")
 
+# HEADING_SEP: what stands between a decision cue and its text: "সিদ্ধান্তঃ সকল দপ্তর …" -> "সকল দপ্তর …"
+HEADING_SEP = re.compile(r"^[\s:ঃ\-–—]*")
+# COLON_END: a line that introduces a list: "সভায় বিস্তারিত আলোচনান্তে নিম্নোক্ত সিদ্ধান্তসমূহ গৃহিত হয়ঃ"
+COLON_END = re.compile(r"[:ঃ]\s*$")
+# ADOPTED_END: a line that says decisions were taken, the list follows: "বিস্তারিত আলোচনা শেষে সর্বসম্মতিক্রমে নিম্নরূপ সিদ্ধান্ত গৃহীত হয়ঃ"
+ADOPTED_END = re.compile(r"(গৃহীত|গৃহিত|নেওয়া|নেয়া) হয়(েছে)?[।:ঃ]?\s*$")
+
 
 def _decision_heading(text: str) -> tuple[bool, str]:
     """'১.২ সিদ্ধান্ত:' -> (True, ''); 'সিদ্ধান্তঃ সকল দপ্তর …' -> (True, 'সকল দপ্তর …');
@@ -107,16 +121,16 @@ def _decision_heading(text: str) -> tuple[bool, str]:
         t = mk.rest
     m = cue_pattern("decision").match(t)
     if m:
-        rest = re.sub(r"^[\s:ঃ\-–—]*", "", t[m.end():])
+        rest = HEADING_SEP.sub("", t[m.end():])
         if t[m.end():].lstrip().startswith((":", "ঃ", "-", "–")) or not rest:
-            if has_cue(rest, "decision") and re.search(r"[:ঃ]\s*$", rest):
+            if has_cue(rest, "decision") and COLON_END.search(rest):
                 rest = ""  # "সিদ্ধান্ত: বিস্তারিত আলোচনা শেষে সভায় নিম্নরূপ সিদ্ধান্ত গৃহীত হয়:" introduces a list
             return True, rest
-    if has_cue(t, "decision") and re.search(r"[:ঃ]\s*$", t) and len(t.split()) <= 16:
+    if has_cue(t, "decision") and COLON_END.search(t) and len(t.split()) <= 16:
         return True, ""
     if _opens_prose_list(t):
         return True, ""
-    if has_cue(t, "decision") and re.search(r"(গৃহীত|গৃহিত|নেওয়া|নেয়া) হয়(েছে)?[।:ঃ]?\s*$", t) and len(t.split()) <= 16:
+    if has_cue(t, "decision") and ADOPTED_END.search(t) and len(t.split()) <= 16:
         return True, ""
     return False, ""
 
@@ -140,7 +154,7 @@ def from_tables(lines: list[Line], meeting: str | None) -> list[Decision]:
                 continue
             number = None
             if scol is not None and scol < len(cells):
-                m = re.match(r"\s*\(?([০-৯0-9]{1,3})", cells[scol])
+                m = SERIAL.match(cells[scol])
                 number = _num(m.group(1)) if m else None
                 if number and int(number) != order:
                     number = None  # '21' for '১।': trust the row order
@@ -184,6 +198,9 @@ def _opens_prose_list(text: str) -> bool:
     for m in cue_pattern("decision_prose", anchored=False).finditer(text):
         pass
     return m is not None and bool(PROSE_LIST_END.match(text[m.end():]))
+
+# ITEM_END: a list item that ends its sentence is not continued by the next line: "… সম্পন্ন করতে হবে।"
+ITEM_END = re.compile(r"[।;]\s*$")
 
 
 def from_lists(lines: list[Line], agenda: list[AgendaItem]) -> list[Decision]:
@@ -236,7 +253,7 @@ def from_lists(lines: list[Line], agenda: list[AgendaItem]) -> list[Decision]:
             mode = False
         elif ln.bullet:
             last = _new(out, ln.text, ln, current_agenda, None)
-        elif last is not None and not re.search(r"[।;]\s*$", last.text):
+        elif last is not None and not ITEM_END.search(last.text):
             last.text = (last.text + " " + ln.text).strip()  # a wrapped item
         elif len(ln.text.split()) >= 3 and DECISION_VERB.search(ln.text):
             for s in _split(ln.text):
@@ -254,18 +271,24 @@ def _new(out: list[Decision], text: str, ln: Line, agenda: AgendaItem | None, la
     return d
 
 
+# PROSE_LEAD: what stands between the prose cue and the decision:
+# "সভায় সিদ্ধান্ত হয় যে, প্রতিটি কমিউনিটি ক্লিনিকের …" -> "প্রতিটি কমিউনিটি ক্লিনিকের …"
+PROSE_LEAD = re.compile(r"^[\s,:ঃ]*")
+
+
 # DECISION_PROSE: "সভায় সিদ্ধান্ত হয় যে, আগামী ৩০ জুনের মধ্যে … করতে হবে।" -> "আগামী ৩০ জুনের মধ্যে … করতে হবে।"
 # Sentences are read across wrapped lines (a .txt hard-wrapped at ~95 characters, a PDF paragraph):
 # "… বিস্তারিত আলোচনার পর সভায় সিদ্ধান্ত হয় যে, ওয়ার্ড সদস্যগণ প্রধান" / "শিক্ষকদের সহায়তায় … করবেন।"
-def from_prose(lines: list[Line], agenda: list[AgendaItem]) -> list[Decision]:
+def from_prose(lines: list[Line], agenda: list[AgendaItem], prose: list[Sentence] | None = None) -> list[Decision]:
+    """`prose`: the lines' prose_sentences, when the caller has them already."""
     cue = cue_pattern("decision_prose", anchored=False)
     out: list[Decision] = []
     heads = sorted(agenda, key=lambda a: a.line)
-    for sent in prose_sentences(lines):
+    for sent in prose_sentences(lines) if prose is None else prose:
         m = cue.search(sent.text)
         if not m:
             continue
-        text = re.sub(r"^[\s,:ঃ]*", "", sent.text[m.end():])
+        text = PROSE_LEAD.sub("", sent.text[m.end():])
         if len(text.split()) >= 2 and not is_formula(text):
             current = next((a for a in reversed(heads) if a.line <= sent.line.idx), None)
             out.append(Decision(text, sent.line.page, sent.line.idx, current.number if current else None, None,
@@ -273,8 +296,10 @@ def from_prose(lines: list[Line], agenda: list[AgendaItem]) -> list[Decision]:
     return out
 
 
-def extract_decisions(lines: list[Line], agenda: list[AgendaItem], meeting: str | None) -> list[Decision]:
-    found = from_tables(lines, meeting) + from_lists(lines, agenda) + from_prose(lines, agenda)
+def extract_decisions(lines: list[Line], agenda: list[AgendaItem], meeting: str | None,
+                      prose: list[Sentence] | None = None) -> list[Decision]:
+    """`prose`: the lines' prose_sentences, when the caller has them already."""
+    found = from_tables(lines, meeting) + from_lists(lines, agenda) + from_prose(lines, agenda, prose)
     seen, out = set(), []
     for d in found:
         d.text = d.text.strip()

@@ -13,6 +13,11 @@ from .segment import Line, cue_pattern, has_cue, split_marker
 # BARE_NUMBER: an entry whose number lost its danda: "৩ উপপরিচালক, (সকল) সদর কার্যালয়, …"
 BARE_NUMBER = re.compile(r"^(?P<label>[০-৯0-9]{1,2})\s+(?P<rest>\S.*)$")
 
+# COLON_END: a line that introduces the list: "সদয় অবগতি ও প্রয়োজনীয় কার্যার্থে অনুলিপি প্রেরণ করা হলো:"
+COLON_END = re.compile(r"[:ঃ]\s*$")
+# ENTRY_END: an entry that ends its item is not wrapped onto the next line: "১। পরিচালক, মহিলা বিষয়ক অধিদপ্তর, ঢাকা;"
+ENTRY_END = re.compile(r"[;।.]\s*$")
+
 
 @dataclass
 class Recipient:
@@ -42,7 +47,7 @@ def _is_start(ln: Line) -> bool:
     if cue_pattern("distribution").match(t):
         return True
     # "সদয় অবগতি ও প্রয়োজনীয় কার্যার্থে অনুলিপি প্রেরণ করা হলো:" — the cue inside a line that ends in a colon
-    return has_cue(t, "distribution") and bool(re.search(r"[:ঃ]\s*$", t))
+    return has_cue(t, "distribution") and bool(COLON_END.search(t))
 
 
 def _continues(entry: str, ln: Line, lines: list[Line]) -> bool:
@@ -50,7 +55,7 @@ def _continues(entry: str, ln: Line, lines: list[Line]) -> bool:
     opens a signature block (a name over a post)."""
     if entry.count("(") > entry.count(")"):
         return True
-    if re.search(r"[;।.]\s*$", entry) or len(ln.text.split()) > 14:
+    if ENTRY_END.search(entry) or len(ln.text.split()) > 14:
         return False
     if looks_like_name(ln.text):
         nxt = next((x for x in lines[ln.idx + 1: ln.idx + 3] if not x.blank), None)

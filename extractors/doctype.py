@@ -1,6 +1,8 @@
 """doc_type: minutes | notice | other, from weighted cue words (extractors/data/doctype.yaml)."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 import regex as re
 
 from .lexicon import lexicon
@@ -33,9 +35,15 @@ def is_byline(text: str) -> bool:
 
 def is_news(top: list[Line]) -> bool:
     """A byline and a time stamp ("প্রকাশিত: …") among the top lines."""
-    stamps = lexicon().doctype_layout["stamps"]
-    stamp = re.compile(rf"^\s*(?:{'|'.join(map(re.escape, stamps))})\s*[:ঃ]")
+    stamp = _stamp()
     return any(is_byline(ln.text) for ln in top) and any(stamp.match(ln.text) for ln in top)
+
+
+@lru_cache(maxsize=1)
+def _stamp() -> re.Pattern:
+    """STAMP: a news page's time stamp line: "প্রকাশিত: …" (the words in doctype_layout.yaml)."""
+    stamps = lexicon().doctype_layout["stamps"]
+    return re.compile(rf"^\s*(?:{'|'.join(map(re.escape, stamps))})\s*[:ঃ]")
 
 
 def _letter_subject(title: str) -> bool:

@@ -66,16 +66,21 @@ def extract_followups(lines: list[Line]) -> list[Followup]:
                                     nxt.idx))
     return out
 
+# COLON_AFTER: a colon follows the cue: "বিগত সভার সিদ্ধান্ত: …", "(ক) সিদ্ধান্তঃ …"
+COLON_AFTER = re.compile(r"\s*[:ঃ]")
+# LEADING_COLON: the colon and spaces before the decision text: "সিদ্ধান্তঃ বিগত সভার কার্যবিবরণী …" -> "বিগত সভার …"
+LEADING_COLON = re.compile(r"^[\s:ঃ]*")
+
 
 def _paired_decision(ln: Line) -> str | None:
     """The decision of a decision/progress pair: "বিগত সভার সিদ্ধান্ত: … ।" or, in a list, "(ক) সিদ্ধান্তঃ …"
     (the next line, "অগ্রগতিঃ …", makes it a follow-up; see PROGRESS_LINE)."""
     m = cue_pattern("followup_header", anchored=False).search(ln.text)
-    if m and re.match(r"\s*[:ঃ]", ln.text[m.end():]):
-        return re.sub(r"^[\s:ঃ]*", "", ln.text[m.end():]).strip() or None
+    if m and COLON_AFTER.match(ln.text[m.end():]):
+        return LEADING_COLON.sub("", ln.text[m.end():]).strip() or None
     mk = split_marker(ln.text)
     body = mk.rest if mk and mk.kind != "section" else ln.text
     m = cue_pattern("decision").match(body)
-    if m and re.match(r"\s*[:ঃ]", body[m.end():]):
-        return re.sub(r"^[\s:ঃ]*", "", body[m.end():]).strip() or None
+    if m and COLON_AFTER.match(body[m.end():]):
+        return LEADING_COLON.sub("", body[m.end():]).strip() or None
     return None

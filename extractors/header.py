@@ -11,7 +11,7 @@ from .dates import yearless_date, find_dates, parse_time
 from .lexicon import lexicon
 from .nlp import Mention, is_branch, offices
 from .people import EDGE_PUNCT, Person, split_person
-from .segment import Line, split_marker, cue_pattern, has_cue, header_zone, key_values, next_nonblank, prose_sentences
+from .segment import Line, Sentence, split_marker, cue_pattern, has_cue, header_zone, key_values, next_nonblank, prose_sentences
 from .nlp import designations
 
 
@@ -27,6 +27,30 @@ class Header:
     attendance: str | None = None
 
 
+# NUMBERED_SUBJECT: a numbered agenda subject is not the title: "বিষয় নং-০১: পূর্ববর্তী সভার কার্যবিবরণী পাঠ ও অনুমোদন।"
+NUMBERED_SUBJECT = re.compile(r"^(নং|নম্বর)")
+# SENTENCE_END: a line ending in a danda or colon is a sentence or a key, not a title:
+# "… সভার সিদ্ধান্তসমূহের বাস্তবায়ন অগ্রগতি নিম্নরূপ:"
+SENTENCE_END = re.compile(r"[।:]\s*$")
+# NOT_TITLE_HALF: a sentence or key end, a web or mail address, a bracket opening the line:
+# "www.motj.gov.bd", "(স্বাস্থ্য অধিদপ্তর, স্বাস্থ্য ও পরিবার কল্যাণ মন্ত্রণালয়)"
+NOT_TITLE_HALF = re.compile(r"[।:ঃ;]\s*$|www\s*\.|@|\.\s*gov|^\(")
+# POSTCODE_END: an address line ends in a postcode: "সমবায় ভবন, এফ-১০, আগারগাঁও, ঢাকা-১২০৭"
+POSTCODE_END = re.compile(r"[০-৯0-9]{4}$")
+# CLAUSE_WORD: a word of the sentence before the chair's name: "… তারিখে … জনাব X" -> "জনাব X"
+CLAUSE_WORD = re.compile(r"\s(?:তারিখে|টায়|ঘটিকায়|সভাকক্ষে|মিলনায়তনে|হলরুমে|অদ্য|গত)\s")
+# COMMA_SEP: "… যে, জেলা প্রশাসক, পটুয়াখালী ও সভাপতি, <committee> জনাব X" -> its comma-separated segments
+COMMA_SEP = re.compile(r"[,;]")
+# PLACE_SEP: the places after a field office's name: "জেলা প্রশাসকের কার্যালয়, নেত্রকোণা"
+PLACE_SEP = re.compile(r"[,।]")
+# NOT_PLACE: a key, an address or a number is not the place line under an office: "ফোন: ০২-২২৩৩৮৪৫৭১"
+NOT_PLACE = re.compile(r"[:ঃ@/0-9০-৯]|www")
+# NUMERIC_WORD: a time or date word before the venue: "১১.০০", "১৩/০৩/২০২৪"
+NUMERIC_WORD = re.compile(r"[০-৯0-9.:/]+")
+# WEEKDAY_WORD: "বুধবার" before the venue
+WEEKDAY_WORD = re.compile(r"বার$")
+
+
 def _strip_end(text: str) -> str:
     return EDGE_PUNCT.sub("", text).strip()
 
@@ -40,7 +64,7 @@ def find_title(lines: list[Line]) -> tuple[str | None, int | None]:
         if cue_line is not None and ln.idx > cue_line.idx:
             break
         for kv in key_values(ln):
-            if kv.key == "subject" and len(kv.value) > 5 and not re.match(r"^(নং|নম্বর)", kv.value):
+            if kv.key == "subject" and len(kv.value) > 5 and not NUMBERED_SUBJECT.match(kv.value):
                 value = kv.value
                 nxt = next_nonblank(lines, ln.idx, 1)
                 if nxt and not has_cue(value, "minutes_title") and has_cue(nxt.text, "minutes_title") \
@@ -63,25 +87,26 @@ def find_title(lines: list[Line]) -> tuple[str | None, int | None]:
             return _strip_end(ln.text), ln.idx
     for ln in top[:3]:
         if ln.words <= 12 and "সভা" in ln.text and not key_values(ln) \
-                and not re.search(r"[।:]\s*$", ln.text):
+                and not SENTENCE_END.search(ln.text):
             return _strip_end(ln.text), ln.idx
     return None, None
 
 
-def _meeting_sentences(lines: list[Line]) -> list[str]:
-    """The prose sentences that say where/when the meeting was held ("… সভা অনুষ্ঠিত হয়"), in order."""
-    return [s.text for s in prose_sentences(lines)[:25] if "অনুষ্ঠিত" in s.text or "সভাপতিত্বে" in s.text]
+def _meeting_sentences(prose: list[Sentence]) -> list[str]:
+    """The prose sentences (of prose_sentences) that say where/when the meeting was held ("… সভা
+    অনুষ্ঠিত হয়"), in order."""
+    return [s.text for s in prose[:25] if "অনুষ্ঠিত" in s.text or "সভাপতিত্বে" in s.text]
 
 
-def _meeting_sentence(lines: list[Line]) -> str:
+def _meeting_sentence(prose: list[Sentence]) -> str:
     """The first of them."""
-    return next(iter(_meeting_sentences(lines)), "")
+    return next(iter(_meeting_sentences(prose)), "")
 
 
-def _prose_meeting_date(lines: list[Line]) -> str | None:
+def _prose_meeting_date(lines: list[Line], prose: list[Sentence]) -> str | None:
     """The first meeting sentence's date; a day and month without a year ("বুধবার (১৩ মার্চ) সকাল
     ১১টায় … এ সভা অনুষ্ঠিত হয়") takes its year from the document's first full date."""
-    sentences = [t for t in _meeting_sentences(lines) if not has_cue(t, "earlier_meeting")]
+    sentences = [t for t in _meeting_sentences(prose) if not has_cue(t, "earlier_meeting")]
     for text in sentences:
         ds = find_dates(text)
         if ds:
@@ -98,12 +123,12 @@ def _title_continues(prev: Line, text: str) -> bool:
     """Is `prev` the first half of a wrapped title? Not a letterhead line (an office, an address, a web
     address), not a key line or sentence, and the title line itself does not open with a capital cue."""
     p = prev.text.strip()
-    if prev.cells or key_values(prev) or split_marker(p) or re.search(r"[।:ঃ;]\s*$|www\s*\.|@|\.\s*gov|^\(", p):
+    if prev.cells or key_values(prev) or split_marker(p) or NOT_TITLE_HALF.search(p):
         return False
     if prev.words < 4 or len(text.split()) > 8 or prev.words + len(text.split()) > 45:
         return False
     covered = sum(o.end - o.start for o in offices(p))
-    if covered >= 0.6 * len(p) or re.search(r"[০-৯0-9]{4}$", p) and "," in p:
+    if covered >= 0.6 * len(p) or POSTCODE_END.search(p) and "," in p:
         return False  # "সমবায় অধিদপ্তর", "সমবায় ভবন, এফ-১০, আগারগাঁও, ঢাকা-১২০৭"
     return not cue_pattern("header_keys", "subject").match(text)
 
@@ -112,7 +137,9 @@ def _title_continues(prev: Line, text: str) -> bool:
 CHAIR_PROSE = re.compile(r"(?P<who>[^।,]{3,120}?)\s*(?:-?এর|'র|’র)?\s+সভাপতিত্বে")
 
 
-def find_chair(lines: list[Line], header: list[Line]) -> Person | None:
+def find_chair(lines: list[Line], header: list[Line], prose: list[Sentence] | None = None) -> Person | None:
+    """The chair from a header key line, else from the prose sentence "… এর সভাপতিত্বে" (`prose`: the
+    lines' prose_sentences, when the caller has them already)."""
     for ln in header:
         for kv in key_values(ln):
             if kv.key != "chair" or not kv.value or kv.value.startswith("ত্ব"):
@@ -125,12 +152,14 @@ def find_chair(lines: list[Line], header: list[Line]) -> Person | None:
                 p = split_person(value + " " + nxt.text)
             if p.name or p.designation:
                 return p
-    sentence = next((s.text for s in prose_sentences(lines)[:30] if "সভাপতিত্বে" in s.text), "")
+    if prose is None:
+        prose = prose_sentences(lines)
+    sentence = next((s.text for s in prose[:30] if "সভাপতিত্বে" in s.text), "")
     m = CHAIR_PROSE.search(sentence)
     if m:
         who = " ".join(m.group("who").split()[-10:])
         # keep the tail after the last clause word: "… তারিখে … জনাব X" -> "জনাব X"
-        who = re.split(r"\s(?:তারিখে|টায়|ঘটিকায়|সভাকক্ষে|মিলনায়তনে|হলরুমে|অদ্য|গত)\s", " " + who)[-1]
+        who = CLAUSE_WORD.split(" " + who)[-1]
         who = GENITIVE_END.sub("", who)
         p = split_person(who)
         if not p.name and p.designation:
@@ -161,7 +190,7 @@ def _chair_post(designation: str | None) -> str | None:
 def _post_before_comma(before: str) -> str | None:
     """The post a prose chair's name is introduced by, a few commas back:
     "… যে, জেলা প্রশাসক, পটুয়াখালী ও সভাপতি, <committee> জনাব X এর সভাপতিত্বে" -> "জেলা প্রশাসক"."""
-    segments = [x.strip() for x in re.split(r"[,;]", before)][-4:]
+    segments = [x.strip() for x in COMMA_SEP.split(before)][-4:]
     for seg in segments:
         ds = designations(seg)
         if ds and ds[0].start == 0:
@@ -200,12 +229,12 @@ def _with_place(office, line: Line, lines: list[Line]) -> str:
     if not (LOCAL_OFFICE.match(name) or HOLDER_NAME.search(name)):
         return name
     rest = line.text[office.end:]
-    segments = [s.strip() for s in re.split(r"[,।]", rest) if s.strip()]
+    segments = [s.strip() for s in PLACE_SEP.split(rest) if s.strip()]
     if not segments:
         nxt = next_nonblank(lines, line.idx, 2)
         if nxt and not nxt.cells and nxt.words <= 4 and not offices(nxt.text) and not designations(nxt.text) \
-                and not re.search(r"[:ঃ@/0-9০-৯]|www", nxt.text):
-            segments = [s.strip() for s in re.split(r"[,।]", nxt.text) if s.strip()]
+                and not NOT_PLACE.search(nxt.text):
+            segments = [s.strip() for s in PLACE_SEP.split(nxt.text) if s.strip()]
     places = []
     for seg in segments[:2]:
         if not PLACE_SEGMENT.match(seg) or len(seg.split()) > 2 or offices(seg) or designations(seg):
@@ -333,7 +362,7 @@ def _venue_in(text: str) -> str | None:
     stop = lexicon().cues["venue_not"]
     cut = 0
     for i, w in enumerate(words[:-1]):
-        if re.fullmatch(r"[০-৯0-9.:/]+", w) or any(x in w for x in stop) or re.search(r"বার$", w):
+        if NUMERIC_WORD.fullmatch(w) or any(x in w for x in stop) or WEEKDAY_WORD.search(w):
             cut = i + 1  # "… সকাল ১১টায় জেলা প্রশাসকের সম্মেলন কক্ষে" -> after the time
     venue = " ".join(words[cut:])
     if venue and m.group("note"):
@@ -349,7 +378,8 @@ def _is_memo_date(lines: list[Line], ln: Line) -> bool:
     return bool(prev and cue_pattern("memo").match(prev.text))
 
 
-def extract_header(lines: list[Line]) -> Header:
+def extract_header(lines: list[Line], prose: list[Sentence] | None = None) -> Header:
+    """`prose`: the lines' prose_sentences, when the caller has them already."""
     h = Header()
     h.title, h.title_line = find_title(lines)
     zone = header_zone(lines, h.title_line)
@@ -367,16 +397,18 @@ def extract_header(lines: list[Line]) -> Header:
             h.venue = _strip_end(kv.value)
         elif kv.key == "attendance" and h.attendance is None and kv.value:
             h.attendance = _strip_end(kv.value)
-    sentence = _meeting_sentence(lines)
+    if prose is None:
+        prose = prose_sentences(lines)  # split once; every prose question below reads these
+    sentence = _meeting_sentence(prose)
     if h.meeting_date is None:
-        h.meeting_date = _prose_meeting_date(lines)
+        h.meeting_date = _prose_meeting_date(lines, prose)
     if h.meeting_time is None and sentence:
         h.meeting_time = parse_time(sentence)
-    near = " ".join(s.text for s in prose_sentences(lines)[:30] if "সভা" in s.text)
+    near = " ".join(s.text for s in prose[:30] if "সভা" in s.text)
     if h.meeting_time is None and near:
         h.meeting_time = parse_time(near)
     if h.venue is None and (sentence or near):
         h.venue = _venue_in(sentence) or _venue_in(near)
-    h.chair = find_chair(lines, zone)
+    h.chair = find_chair(lines, zone, prose)
     h.office = find_office(lines, h.title_line, h.chair)
     return h

@@ -8,7 +8,7 @@ import regex as re
 from .dates import to_ascii_digits
 from .lexicon import lexicon
 from .nlp import offices
-from .segment import Line, prose_sentences, split_marker
+from .segment import Line, Sentence, prose_sentences, split_marker
 
 _N = r"[০-৯0-9]{1,4}"
 # COUNT: "৪টি", "৪ টি", "১ (এক)টি", "১৪২টি"
@@ -37,6 +37,9 @@ THIS_OFFICE = re.compile(r"^\s*(?:এ|এই)\s+(?:বিভাগ|মন্ত�
 
 THIS_OFFICE_ANY = re.compile(r"(?<![\p{L}\p{M}])(?:এ|এই)\s+(?:বিভাগ|মন্ত্রণালয়|অধিদপ্তর|দপ্তর|কার্যালয়|পরিষদ)")
 
+# WORD: "৪টি দক্ষতা উন্নয়ন প্রশিক্ষণ" -> "দক্ষতা", "উন্নয়ন", "প্রশিক্ষণ"
+WORD = re.compile(r"[\p{L}\p{M}]+")
+
 _CASE = ("গুলোর", "সমূহের", "ের", "এর", "র", "য়", "তে", "ে")
 
 
@@ -54,7 +57,7 @@ class Indicator:
 
 def unit_of(phrase: str) -> str:
     """The activity unit in a target phrase: a known unit word, else the first word."""
-    words = [base_unit(w) for w in re.findall(r"[\p{L}\p{M}]+", phrase)]
+    words = [base_unit(w) for w in WORD.findall(phrase)]
     units = lexicon().indicators["units"]
     for w in words:
         for u in units:
@@ -101,15 +104,16 @@ def _new_paragraph(lines: list[Line], prev, cur) -> bool:
 
 
 def extract_indicators(lines: list[Line], issuing_office: str | None,
-                       skip_lines: frozenset[int] = frozenset()) -> list[Indicator]:
+                       skip_lines: frozenset[int] = frozenset(),
+                       prose: list[Sentence] | None = None) -> list[Indicator]:
     """The office is the one a sentence opens with ("কারা অধিদপ্তরের ইনোভেশন টিমের সদস্য সচিব … জানান")
     or names before the counts, carried forward to the following sentences of the same paragraph;
     "এ বিভাগের …" and no office in the paragraph mean the issuing office. Sentences starting on
     `skip_lines` (the progress of an earlier decision: "অগ্রগতিঃ ৫টি হাটের মধ্যে ৩টির অর্থ জমা হয়েছে")
-    report no action-plan indicator."""
+    report no action-plan indicator. `prose`: the lines' prose_sentences, when the caller has them already."""
     out: list[Indicator] = []
     subject = issuing_office
-    sents = [s for s in prose_sentences(lines) if s.line.idx not in skip_lines]
+    sents = [s for s in (prose_sentences(lines) if prose is None else prose) if s.line.idx not in skip_lines]
     for k, sent in enumerate(sents):
         s = sent.text
         mk = split_marker(s)

@@ -17,6 +17,16 @@ MEMO_NUMBER = re.compile(
 OCR_DOT = re.compile(r"[.,]{2,}|,")
 # words after a number that show it is cited, not this document's memo: "… স্মারকের … তারিখের পত্র"
 CITED = re.compile(r"পত্র|মোতাবেক|অনুযায়ী|প্রেক্ষিতে|পরিপ্রেক্ষিতে|আলোকে|সূত্রে")
+# NUMBER_LEAD: what stands between the cue and the number: "স্মারক নং- চরকাউয়া/ইউপি/২০২২/১৪৭" -> "চরকাউয়া/…"
+NUMBER_LEAD = re.compile(r"^[\s:ঃ\-–—.]*")
+# SPACE: spaces a text layer put inside a memo number: "০ ৫.৪৪.৮৯০০.০১৬.০৬.০০১.২৩ -২১৫"
+SPACE = re.compile(r"[\s]")
+# DATE_CUE_AFTER: the date cue run onto the number: "…০০১.২১-তারিখ: ১০/৬/২০২২" -> "…০০১.২১"
+DATE_CUE_AFTER = re.compile(r"[-–]?তারিখ")
+# TRAILING_SEP: separators after the number's last part: "৩২.০১.০০০০.০২১.১৮.০০১.২১-" -> "৩২.০১.০০০০.০২১.১৮.০০১.২১"
+TRAILING_SEP = re.compile(r"[./\-]+$")
+# YEAR_DIGITS: a date's year: "০৫ এপ্রিল ২০২২"; a distribution cue line without one ends the date window
+YEAR_DIGITS = re.compile(r"[০-৯0-9]{4}")
 
 
 @dataclass
@@ -56,7 +66,7 @@ def _memo_line(ln: Line) -> str | None:
     if not m or len(text.split()) > 14:
         return None
     rest = text[m.end():]
-    rest = re.sub(r"^[\s:ঃ\-–—.]*", "", rest)
+    rest = NUMBER_LEAD.sub("", rest)
     rest = CUE_NOISE.sub("", rest)
     rest = join_spaced_digital(rest)
     n = MEMO_NUMBER.match(rest)
@@ -64,9 +74,9 @@ def _memo_line(ln: Line) -> str | None:
         return None
     if CITED.search(rest[n.end():]):
         return None
-    num = OCR_DOT.sub(".", re.sub(r"[\s]", "", n.group("num")))
-    num = re.split(r"[-–]?তারিখ", num)[0]  # "…০০১.২১-তারিখ: ১০/৬/২০২২" on one line
-    return restore_digital_dots(re.sub(r"[./\-]+$", "", num))
+    num = OCR_DOT.sub(".", SPACE.sub("", n.group("num")))
+    num = DATE_CUE_AFTER.split(num)[0]  # "…০০১.২১-তারিখ: ১০/৬/২০২২" on one line
+    return restore_digital_dots(TRAILING_SEP.sub("", num))
 
 
 # SPACED_RUN: digits, separators and spaces opening the memo text, where a PDF's text layer may have
@@ -118,7 +128,7 @@ def extract_memo(lines: list[Line]) -> Memo:
     # the date is on the memo line after the number, or on the next few lines ("তারিখ: ২২ চৈত্র ১৪২৮" / "০৫ এপ্রিল ২০২২")
     window = [lines[memo.line]] + [ln for ln in lines[memo.line + 1: memo.line + 7] if not ln.blank][:3]
     for k, ln in enumerate(window):
-        if k > 0 and (has_cue(ln.text, "distribution") and not re.search(r"[০-৯0-9]{4}", ln.text)):
+        if k > 0 and (has_cue(ln.text, "distribution") and not YEAR_DIGITS.search(ln.text)):
             break
         text = ln.text
         if k == 0 and memo.number:

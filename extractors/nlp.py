@@ -14,8 +14,9 @@ from functools import lru_cache
 import regex as re
 import spacy
 from spacy.language import Language
+from spacy.attrs import NORM, ORTH
+from spacy.lang.norm_exceptions import BASE_NORMS
 from spacy.matcher import Matcher, PhraseMatcher
-from spacy.tokens import Span
 
 from .lexicon import lexicon
 
@@ -44,11 +45,17 @@ def case_norm(doc):
 
 
 def _norm_heads(tokens) -> None:
-    pat = _head_regex()
     for tok in tokens:
-        m = pat.match(tok.text)
-        if m and m.group("suffix"):
-            tok.norm_ = m.group("head")
+        head = _case_head(tok.text)
+        if head:
+            tok.norm_ = head
+
+
+@lru_cache(maxsize=8192)  # the same words recur in every line of a document
+def _case_head(word: str) -> str | None:
+    """The head of an inflected office head word ("অধিদপ্তরসমূহের" -> "অধিদপ্তর"); None for any other word."""
+    m = _head_regex().match(word)
+    return m.group("head") if m and m.group("suffix") else None
 
 
 @lru_cache(maxsize=1)
@@ -81,8 +88,10 @@ class _Matchers:
     phrases: PhraseMatcher  # posts and gazetteer offices, token by token on NORM
     areas: Matcher  # "<area> … <head>": "উপজেলা কৃষি অফিসার", "জেলা প্রাথমিক শিক্ষা অফিসার"
     keys: dict[int, tuple[str, str]]  # match key -> (label, gazetteer id)
+    span_keys: dict[int, tuple[int, int, str, str]]  # match key -> (label hash, id hash, label, id) as a Span has them
     anchor_norms: frozenset[str]  # one token NORM of every phrase (a phrase match holds all of them)
     area_texts: frozenset[str]  # an area pattern's first token TEXT
+    area_heads: frozenset[str]  # an area pattern's last token TEXT
     office_types: frozenset[str]
     office_stop: frozenset[str]
 
@@ -109,7 +118,10 @@ def _matchers() -> _Matchers:
     for area in lx.designation_areas:
         areas.add(key("DESIGNATION"), [[
             {"TEXT": area}, {"IS_PUNCT": False, "OP": "{0,5}"}, {"TEXT": {"IN": list(lx.designation_heads)}}]])
-    return _Matchers(phrases, areas, keys, frozenset(anchors), frozenset(lx.designation_areas),
+    strings = nlp.vocab.strings
+    span_keys = {k: (strings.add(label), strings.add(id_), label, id_) for k, (label, id_) in keys.items()}
+    return _Matchers(phrases, areas, keys, span_keys, frozenset(anchors), frozenset(lx.designation_areas),
+                     frozenset(lx.designation_heads),
                      frozenset(lx.office_types), frozenset(lx.office_stop_before) | frozenset(lx.designations))
 
 
@@ -137,39 +149,73 @@ MAX_NAME_WORDS = 6
 DIGIT = re.compile(r"[\d০-৯]")
 
 
+@lru_cache(maxsize=1)
+def _may_mention() -> re.Pattern:
+    """MAY_MENTION: a text can hold a mention only if it holds a string that makes one of _mentions'
+    tests true: an area pattern's first word, or what a token's NORM (an anchor or office type) can
+    be read from: the NORM itself (lower-cased text, or a head word case_norm cut off), or a spaCy
+    special case or base norm spelled differently. "সভায় উপস্থিত সকলকে ধন্যবাদ জানিয়ে সভার সমাপ্তি
+    ঘোষণা করা হয়" holds none: no tokenizing."""
+    mx, nlp = _matchers(), _nlp()
+    if nlp.vocab.lookups.has_table("lexeme_norm"):
+        return re.compile("")  # NORMs from a lookup table: every text may hold one
+    norms = mx.anchor_norms | mx.office_types
+    spelled = {piece[ORTH] for pieces in nlp.tokenizer.rules.values() for piece in pieces
+               if piece.get(NORM) in norms}
+    spelled |= {text for text, norm in BASE_NORMS.items() if norm in norms}
+    words = norms | mx.area_texts | spelled
+    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+
+
+def _may_hold_mention(text: str) -> bool:
+    """MAY_MENTION in the text as written, or lower-cased as a token's NORM is."""
+    pat = _may_mention()
+    if pat.search(text):
+        return True
+    low = text.lower()
+    return low != text and bool(pat.search(low))
+
+
 # Extractors ask about the same short strings many times (lines, sentence heads); the answers are
 # pure functions of the text, so a bounded per-process cache saves most of the matchers' time. One
 # tokenization answers both questions (posts and offices) about a text.
 @lru_cache(maxsize=8192)
 def _mentions(text: str) -> tuple[tuple[Mention, ...], tuple[Mention, ...]]:
+    if not _may_hold_mention(text):
+        return (), ()
     mx = _matchers()
     doc = _nlp().make_doc(text)
     tokens = list(doc)
-    _norm_heads(tokens)
+    words = [t.text for t in tokens]
+    heads = [_case_head(w) for w in words]
+    for tok, head in zip(tokens, heads):
+        if head:
+            tok.norm_ = head  # as case_norm does
+    norms = [head or tok.norm_ for tok, head in zip(tokens, heads)]
     matches = []
-    if any(t.text in mx.area_texts for t in tokens):
+    if not mx.area_texts.isdisjoint(words) and not mx.area_heads.isdisjoint(words):
         matches += mx.areas(doc)
-    if any(t.norm_ in mx.anchor_norms for t in tokens):
+    if not mx.anchor_norms.isdisjoint(norms):
         matches += mx.phrases(doc)
-    # one span per distinct (place, label, id), in spaCy's span order
-    spans = sorted({Span(doc, start, end, label=mx.keys[k][0], span_id=mx.keys[k][1])
-                    for k, start, end in matches if start != end})
+    # one span per distinct (place, label, id), in spaCy's Span order (start, end, label hash, id hash)
+    spans = sorted({(start, end) + mx.span_keys[k] for k, start, end in matches if start != end})
     posts, found = [], []
-    for s in spans:
-        if s.label_ == "DESIGNATION":
-            posts.append(Mention("DESIGNATION", s.text, s.start_char, s.end_char))
-        elif s.label_ == "OFFICE":
-            found.append(Mention("OFFICE", s.id_ or s.text, s.start_char, s.end_char))
-    return tuple(_non_overlapping(posts)), tuple(_non_overlapping(found + _head_word_offices(tokens, mx)))
+    for start, end, _, _, label, id_ in spans:
+        start_char, end_char = tokens[start].idx, tokens[end - 1].idx + len(words[end - 1])
+        span_text = text[start_char:end_char]  # a Span's text: tokens keep the text as written
+        if label == "DESIGNATION":
+            posts.append(Mention("DESIGNATION", span_text, start_char, end_char))
+        elif label == "OFFICE":
+            found.append(Mention("OFFICE", id_ or span_text, start_char, end_char))
+    return tuple(_non_overlapping(posts)), tuple(_non_overlapping(found + _head_word_offices(tokens, norms, mx)))
 
 
-def _head_word_offices(tokens, mx: _Matchers) -> list[Mention]:
-    """Offices the gazetteer does not list: an office type word and up to MAX_NAME_WORDS words before it."""
+def _head_word_offices(tokens, norms: list[str], mx: _Matchers) -> list[Mention]:
+    """Offices the gazetteer does not list: an office type word and up to MAX_NAME_WORDS words before
+    it (`norms`: the tokens' NORMs)."""
     found = []
-    for tok in tokens:
-        head = tok.norm_ if tok.norm_ in mx.office_types else None
-        if not head:
-            continue
+    for i in [i for i, norm in enumerate(norms) if norm in mx.office_types]:
+        tok, head = tokens[i], norms[i]
         words = []
         j = tok.i - 1
         while j >= 0 and len(words) < MAX_NAME_WORDS:

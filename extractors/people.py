@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import regex as re
 
@@ -28,6 +29,17 @@ NAME_AFTER_POST = re.compile(r"(?<![\p{L}\p{M}])(?:(?:প্রফেসর|অ�
 LEADING_JUNK = re.compile(r"^(?:[^\p{L}\s(]+\s+)+")
 
 
+# BRACKETED: a signature's name in brackets: "(মোঃ আবদুল কাদির)" -> "মোঃ আবদুল কাদির"
+BRACKETED = re.compile(r"^\((.*)\)$")
+# CLAUSE_SEP: a comma, semicolon or danda ends a name or a post: "মহাপরিচালক, মহিলা বিষয়ক অধিদপ্তর, ঢাকা।"
+CLAUSE_SEP = re.compile(r"[,;।]")
+# PART_SEP: a comma or semicolon between a name and an unlisted post:
+# "ড. মোঃ রফিকুল ইসলাম খান, অতিরিক্ত নিবন্ধক (প্রশাসন ও অর্থ)"
+PART_SEP = re.compile(r"[,;]")
+# BARE_NAME_END: a bare name after a post ends at a clause mark or a bracket:
+# "জেলা প্রশাসক ও কমিটির সভাপতি মোহাম্মদ জাহাঙ্গীর হোসেন" -> "মোহাম্মদ জাহাঙ্গীর হোসেন"
+BARE_NAME_END = re.compile(r"[,;।(]")
+
 # NOT_IN_NAME: a digit, '@', ':' or a danda rules a line out as a name: "সভাপতি: জেলা প্রশাসক", "তারিখ ১২/০৫/২০২২"
 NOT_IN_NAME = re.compile(r"[০-৯0-9@:।]")
 # NAME_LETTER: a name holds a Bangla or Latin letter: "মোঃ আবদুল কাদির", "Md. Abdul Kader" (not "-- ,")
@@ -43,10 +55,10 @@ class Person:
 
 def clean_name(text: str) -> str | None:
     """Drop courtesy titles (জনাব, বাবু, আলহাজ্ব …), keep ড./মোঃ/এ্যাড. as printed."""
-    t = re.sub(r"^\((.*)\)$", r"\1", text.strip()).strip()  # "(মোঃ আবদুল কাদির)" in a signature
+    t = BRACKETED.sub(r"\1", text.strip()).strip()  # "(মোঃ আবদুল কাদির)" in a signature
     t = EDGE_PUNCT.sub("", t)
     t = LEADING_JUNK.sub("", t)
-    drop = sorted(lexicon().honorifics_drop, key=len, reverse=True)
+    drop = _honorifics_drop()
     changed = True
     while changed:
         changed = False
@@ -56,6 +68,12 @@ def clean_name(text: str) -> str | None:
                 changed = True
     t = EDGE_PUNCT.sub("", t)
     return t or None
+
+
+@lru_cache(maxsize=1)
+def _honorifics_drop() -> tuple[str, ...]:
+    """The courtesy titles clean_name drops, longest first."""
+    return tuple(sorted(lexicon().honorifics_drop, key=len, reverse=True))
 
 
 def looks_like_name(text: str) -> bool:
@@ -74,7 +92,7 @@ def split_person(text: str) -> Person:
     offs = [o for o in offices(t) if not des or o.start >= des[0].end]
     if not des:
         # an unlisted post after the name: "ড. মোঃ রফিকুল ইসলাম খান, অতিরিক্ত নিবন্ধক (প্রশাসন ও অর্থ)"
-        parts = [p.strip() for p in re.split(r"[,;]", t) if p.strip()]
+        parts = [p.strip() for p in PART_SEP.split(t) if p.strip()]
         if len(parts) >= 2 and len(parts[0].split()) <= 6 and len(parts[1].split()) <= 6 \
                 and not offices(parts[1]):
             return Person(clean_name(parts[0]), EDGE_PUNCT.sub("", parts[1]) or None,
@@ -82,28 +100,28 @@ def split_person(text: str) -> Person:
         m = NAME_AFTER_POST.search(t)
         if m and m.start() > 0:
             # "জেলা নারী ও শিশু নির্যাতন প্রতিরোধ কমিটি জনাব মোহাম্মদ আসাদুজ্জামান তালুকদার": the name opens with its title
-            return Person(clean_name(re.split(r"[,;।]", t[m.start():])[0]), None, offs[0].text if offs else None)
+            return Person(clean_name(CLAUSE_SEP.split(t[m.start():])[0]), None, offs[0].text if offs else None)
         name = clean_name(t) if len(t.split()) <= 7 else None
         return Person(name, None, offs[0].text if offs else None)
     d0 = des[0]
     name = clean_name(t[:d0.start]) if d0.start > 0 else None
     # post first, then the person: "… পরিষদের চেয়ারম্যান জনাব মোঃ আব্দুল হালিম তালুকদার"
     m = NAME_AFTER_POST.search(t, d0.end)
-    if m and not re.search(r"[,;।]", t[d0.end:m.start()]):
-        name = clean_name(re.split(r"[,;।]", t[m.start():])[0])
+    if m and not CLAUSE_SEP.search(t[d0.end:m.start()]):
+        name = clean_name(CLAUSE_SEP.split(t[m.start():])[0])
         t = t[:m.start()]
     elif not name and d0.start == 0:
         # "জেলা প্রশাসক কাজী মাহবুবুল আলম": the post, then a bare name; or after the last of joined
         # posts: "জেলা প্রশাসক ও কমিটির সভাপতি মোহাম্মদ জাহাঙ্গীর হোসেন"
         for d in dict.fromkeys((d0, des[-1])):
-            tail = re.split(r"[,;।(]", t[d.end:])[0].strip()
+            tail = BARE_NAME_END.split(t[d.end:])[0].strip()
             if tail and 2 <= len(tail.split()) <= 4 and looks_like_name(tail):
                 name, t = clean_name(tail), t[:d.end]
                 break
     # the post runs from the first designation to the first comma or office mention:
     # "উপপরিচালক (ম্যাজি:) ও ইনোভেশন অফিসার"
     end = len(t)
-    comma = re.search(r"[,;।]", t[d0.start:])
+    comma = CLAUSE_SEP.search(t[d0.start:])
     if comma:
         end = d0.start + comma.start()
     if offs and offs[0].start < end:

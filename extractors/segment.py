@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
+from types import MappingProxyType
+from typing import Mapping
 
 import regex as re
 
@@ -248,11 +250,18 @@ def _key_regex() -> re.Pattern:
     return re.compile(rf"(?P<key>{alt}){WORD_END}", re.IGNORECASE)
 
 
-def _field_of(key: str) -> str:
+@lru_cache(maxsize=1)
+def _fields() -> Mapping[str, str]:
+    """A header key word, lower-cased -> its field (the first field listing it in cues.yaml)."""
+    out: dict[str, str] = {}
     for fld, words in lexicon().cues["header_keys"].items():
-        if key.lower() in (w.lower() for w in words):
-            return fld
-    return ""
+        for w in words:
+            out.setdefault(w.lower(), fld)
+    return MappingProxyType(out)
+
+
+def _field_of(key: str) -> str:
+    return _fields().get(key.lower(), "")
 
 
 def key_values(line: Line) -> list[KeyValue]:
@@ -261,10 +270,15 @@ def key_values(line: Line) -> list[KeyValue]:
     "তারিখ : ০৭/০৬/২০২২। সময়: বিকাল : ৪.০০" -> date "০৭/০৬/২০২২।", time "বিকাল : ৪.০০";
     "সভাপতি\tড. তরুণ কান্তি শিকদার অতিরিক্ত সচিব" -> chair "ড. তরুণ কান্তি শিকদার অতিরিক্ত সচিব".
     """
-    text = line.text
+    return [KeyValue(fld, value, line) for fld, value in _key_fields(line.text)]
+
+
+@lru_cache(maxsize=4096)  # asked about the same lines by every extractor; the answer is immutable
+def _key_fields(text: str) -> tuple[tuple[str, str], ...]:
+    """(field, value) of each header key in a line's text (see key_values)."""
     m = _key_regex().match(text.strip())
     if not m:
-        return []
+        return ()
     found = []
     stripped = text.strip()
     starts = [m]
@@ -279,8 +293,8 @@ def key_values(line: Line) -> list[KeyValue]:
         end = starts[i + 1].start() if i + 1 < len(starts) else len(stripped)
         value = stripped[km.end():end]
         value = LEADING_KEY_SEP.sub("", value).strip()
-        found.append(KeyValue(_field_of(km.group("key")), value, line))
-    return found
+        found.append((_field_of(km.group("key")), value))
+    return tuple(found)
 
 
 def _memo_line_or_next(zone: list[Line], ln: Line) -> bool:

@@ -13,6 +13,12 @@ from .segment import Line, has_cue, next_nonblank, split_marker
 SIGNED = re.compile(r"^\(?\s*(স্বাক্ষরিত|স্বাঃ|স্বা)\s*/?-?\)?\s*")
 
 
+# POST_END: a post on a signature line ends at a comma or danda:
+# "অতিরিক্ত সচিব, পরিবেশ, বন ও জলবায়ু পরিবর্তন মন্ত্রণালয়" -> "অতিরিক্ত সচিব"
+POST_END = re.compile(r"[,।]")
+# NUMBERED: a digit before the name: "১০) কমিটির সকল সদস্য" is a numbered entry, not a signature
+NUMBERED = re.compile(r"[০-৯0-9]")
+
 # LABEL_END: a label ends in a colon (or visarga used as one) before the post: "(দৃষ্টি আকর্ষণঃ যুগ্মসচিব"
 LABEL_END = re.compile(r"[:ঃ]\s*$")
 
@@ -31,7 +37,7 @@ def _designation_line(text: str) -> str | None:
     ds = designations(t)
     if not ds or ds[0].start > 2 or len(t.split()) > 8:
         return None
-    return EDGE_PUNCT.sub("", re.split(r"[,।]", t)[0]).strip()
+    return EDGE_PUNCT.sub("", POST_END.split(t)[0]).strip()
 
 
 def _name_then_post(text: str) -> tuple[str, str] | None:
@@ -44,9 +50,9 @@ def _name_then_post(text: str) -> tuple[str, str] | None:
     if LABEL_END.search(raw):
         return None  # "(দৃষ্টি আকর্ষণঃ যুগ্মসচিব, মাঠ প্রশাসন অনুবিভাগ)" is a label, not a name
     name = clean_name(raw)
-    if not name or not looks_like_name(name) or re.search(r"[০-৯0-9]", raw):
+    if not name or not looks_like_name(name) or NUMBERED.search(raw):
         return None  # "১০) কমিটির সকল সদস্য" is a numbered entry, not a signature
-    return name, EDGE_PUNCT.sub("", re.split(r"[,।]", text[ds[0].start:])[0]).strip()
+    return name, EDGE_PUNCT.sub("", POST_END.split(text[ds[0].start:])[0]).strip()
 
 
 def side_by_side(ln: Line) -> list[str] | None:
