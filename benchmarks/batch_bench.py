@@ -210,8 +210,8 @@ def make_small_txt_archive(dest: Path, n: int) -> None:
 # tree and its RSS every POLL_S; PSS/USS at most every FULL_SAMPLE_NEAR_PEAK_S while the RSS sum is
 # within 10 % of its peak so far (where the PSS peak is), else every FULL_SAMPLE_S.
 POLL_S = 0.1
-FULL_SAMPLE_NEAR_PEAK_S = 0.1
-FULL_SAMPLE_S = 1.0
+FULL_SAMPLE_NEAR_PEAK_S = 0.5  # reading smaps costs ~10 ms a process: sampled every 0.1 s it took 10 % of a core
+FULL_SAMPLE_S = 2.0
 
 
 @dataclass
@@ -320,6 +320,38 @@ def print_table(rows: list[tuple[str, RunFigures]]) -> None:
           "this benchmark spent polling the run")
 
 
+# ------------------------------------------------------------------------------ machine probe
+
+
+def _spin(_: int) -> float:
+    """A fixed pure-Python CPU load (no memory traffic to speak of); returns its CPU seconds."""
+    t0, acc = time.process_time(), 0
+    for i in range(SPIN_LOOPS):
+        acc += i * i % 7
+    return time.process_time() - t0
+
+
+SPIN_LOOPS = 8_000_000  # ~0.7 s on this 2-core machine
+
+
+def parallel_ceiling(rounds: int = 3) -> tuple[float, float]:
+    """(wall seconds of one _spin alone, of two at once in two processes), best of `rounds`: the
+    speed-up two busy processes can get on this machine at all. On a VM whose two cores are
+    hyperthreads of one host core, or that slows when both are busy, it is well below 2."""
+    import multiprocessing
+
+    one = two = float("inf")
+    with multiprocessing.get_context("fork").Pool(2) as pool:
+        for _ in range(rounds):
+            t0 = time.perf_counter()
+            pool.map(_spin, [0])
+            one = min(one, time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            pool.map(_spin, [0, 1], chunksize=1)
+            two = min(two, time.perf_counter() - t0)
+    return one, two
+
+
 # ------------------------------------------------------------------------------ main
 
 
@@ -342,6 +374,9 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
 
+    one, two = parallel_ceiling()
+    print(f"machine: one CPU-bound process {one:.2f} s, two at once {two:.2f} s: at most "
+          f"{2 * one / two:.2f}x from a second core for pure computation")
     work = args.work
     cache = work / "templates"
     log.info("rendering templates into %s (cached)", cache)
