@@ -324,32 +324,51 @@ def print_table(rows: list[tuple[str, RunFigures]]) -> None:
 
 
 def _spin(_: int) -> float:
-    """A fixed pure-Python CPU load (no memory traffic to speak of); returns its CPU seconds."""
-    t0, acc = time.process_time(), 0
+    """Pure arithmetic in the interpreter: next to no memory traffic."""
+    t0, acc = time.perf_counter(), 0
     for i in range(SPIN_LOOPS):
         acc += i * i % 7
-    return time.process_time() - t0
+    return time.perf_counter() - t0
 
 
-SPIN_LOOPS = 8_000_000  # ~0.7 s on this 2-core machine
+def _churn(_: int) -> float:
+    """Strings and dict entries made and dropped, as a parser or an extractor does."""
+    t0, seen = time.perf_counter(), {}
+    for i in range(CHURN_LOOPS):
+        seen[str(i % 50_000)] = i
+    return time.perf_counter() - t0
 
 
-def parallel_ceiling(rounds: int = 3) -> tuple[float, float]:
-    """(wall seconds of one _spin alone, of two at once in two processes), best of `rounds`: the
-    speed-up two busy processes can get on this machine at all. On a VM whose two cores are
-    hyperthreads of one host core, or that slows when both are busy, it is well below 2."""
+def _stream(_: int) -> float:
+    """A 200 MB array read over and over: memory bandwidth."""
+    import numpy as np
+
+    a = np.ones(25_000_000)
+    t0 = time.perf_counter()
+    for _ in range(20):
+        a.sum()
+    return time.perf_counter() - t0
+
+
+SPIN_LOOPS = 8_000_000  # each load takes ~0.3-0.7 s alone on this 2-core machine
+CHURN_LOOPS = 3_000_000
+LOADS = {"arithmetic": _spin, "strings and dicts": _churn, "memory streaming": _stream}
+
+
+def parallel_ceiling(rounds: int = 5) -> dict[str, float]:
+    """Speed-up a second process gets from the second core, per kind of load: 2 x (seconds of one
+    alone) / (seconds of the slower of two at once), best of `rounds`. Two loads that share
+    nothing but the machine; on a VM whose cores share caches or memory bandwidth with each other
+    (or with other tenants), allocation-heavy interpreter work gets well below 2."""
     import multiprocessing
 
-    one = two = float("inf")
+    out = {}
     with multiprocessing.get_context("fork").Pool(2) as pool:
-        for _ in range(rounds):
-            t0 = time.perf_counter()
-            pool.map(_spin, [0])
-            one = min(one, time.perf_counter() - t0)
-            t0 = time.perf_counter()
-            pool.map(_spin, [0, 1], chunksize=1)
-            two = min(two, time.perf_counter() - t0)
-    return one, two
+        for name, load in LOADS.items():
+            one = min(pool.map(load, [0])[0] for _ in range(rounds))
+            two = min(max(pool.map(load, [0, 1], chunksize=1)) for _ in range(rounds))
+            out[name] = 2 * one / two
+    return out
 
 
 # ------------------------------------------------------------------------------ main
@@ -374,9 +393,9 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
 
-    one, two = parallel_ceiling()
-    print(f"machine: one CPU-bound process {one:.2f} s, two at once {two:.2f} s: at most "
-          f"{2 * one / two:.2f}x from a second core for pure computation")
+    ceiling = parallel_ceiling()
+    print("machine: speed-up two processes get from the second core: "
+          + ", ".join(f"{name} {x:.2f}x" for name, x in ceiling.items()))
     work = args.work
     cache = work / "templates"
     log.info("rendering templates into %s (cached)", cache)
