@@ -325,3 +325,30 @@ def test_ocr_lang_falls_back_without_the_script_model(monkeypatch):
     assert ocr.ocr_lang.__wrapped__() == ocr.FALLBACK_LANG
     langs = "Bengali\nben\neng\n"
     assert ocr.ocr_lang.__wrapped__() == ocr.LANG == "Bengali"
+
+
+def test_pdfs_read_in_threads_match_serial_reading(made):
+    # a Dask worker runs files in threads; pdfium may not be entered by two at once
+    from concurrent.futures import ThreadPoolExecutor
+
+    paths = [str(p) for p in (*made["pdf"].values(), made["chrome"])] * 2
+    serial = [ingest(p).text() for p in paths]
+    with ThreadPoolExecutor(4) as pool:
+        assert list(pool.map(lambda p: ingest(p).text(), paths)) == serial
+
+
+def test_pdf_lock_is_released_while_tesseract_reads(made, monkeypatch):
+    from pipeline.ingest import ocr as ocr_mod
+    from pipeline.ingest.pdf import NATIVE_LOCK
+    from pipeline.model import Block, Page
+
+    held = []
+
+    def fake_ocr(image, number, dpi):  # stands in for Tesseract only: the PDF side is real
+        held.append(NATIVE_LOCK.locked())
+        return Page(number=number, blocks=[Block(text="সভা", page=number, backend="tesseract")],
+                    text_source="ocr")
+
+    monkeypatch.setattr(ocr_mod, "ocr_image", fake_ocr)
+    ingest(str(made["pdf"]["head"]), ocr="always")
+    assert held == [False] and not NATIVE_LOCK.locked()

@@ -503,7 +503,6 @@ def ocr_image(img, number: int, dpi: int = DEFAULT_DPI, tables: bool = True,
     return page
 
 
-def ocr_pdf_page(page, number: int, dpi: int = DEFAULT_DPI) -> Page:
-    """Render a pypdfium2 page at `dpi` and OCR it."""
-    img = page.render(scale=dpi / 72, grayscale=True).to_pil()
-    return ocr_image(img, number, dpi=dpi)
+def render_pdf_page(page, dpi: int = DEFAULT_DPI):
+    """A pypdfium2 page as a grey PIL image at `dpi` (for ocr_image)."""
+    return page.render(scale=dpi / 72, grayscale=True).to_pil()

@@ -7,9 +7,11 @@ pypdfium2 reports as path objects. Pages without text, or whose text scores badl
 """
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 import subprocess
+import threading
 from collections.abc import Container
 from functools import lru_cache
 from itertools import repeat
@@ -29,6 +31,19 @@ BACKEND = "poppler"
 # pdffonts line: "ABCDEE+SutonnyMJ   TrueType   WinAnsi   yes yes no  12  0"
 PDFFONTS_NAME = re.compile(r"^(?:[A-Z]{6}\+)?(?P<name>\S+)")
 BANGLA = re.compile(r"[\u0980-\u09FF]")
+# pdfium must not be called from two threads at once, not even on two documents (pypdfium2's
+# documentation), and a Dask worker runs files in threads (`dask worker` starts one per core). One
+# lock for the process: held while a PDF is read, released while Tesseract reads a rendered page.
+NATIVE_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def _released(lock: threading.Lock):
+    lock.release()
+    try:
+        yield
+    finally:
+        lock.acquire()
 
 
 def _open(path: str, name: str):
@@ -216,10 +231,15 @@ def join_split_rows(pages: list[Page]) -> None:
 
 def ingest_pdf(path: str, data: bytes, name: str, ocr: str = "auto",
                dpi: int = 300) -> tuple[list[Page], dict]:
+    check_complete(data, name)
+    with NATIVE_LOCK:
+        return _ingest_pdf(path, data, name, ocr, dpi)
+
+
+def _ingest_pdf(path: str, data: bytes, name: str, ocr: str, dpi: int) -> tuple[list[Page], dict]:
     from pipeline import legacy, quality
     from pipeline.ingest import ocr as ocr_mod
 
-    check_complete(data, name)
     pdf = _open(path, name)
     try:
         n = len(pdf)
@@ -256,7 +276,9 @@ def ingest_pdf(path: str, data: bytes, name: str, ocr: str = "auto",
             if not blocks and _blank(page):
                 pg.warnings.append("blank page")
             elif ocr == "always" or (ocr != "never" and not acceptable):
-                ocr_page = ocr_mod.ocr_pdf_page(page, i + 1, dpi=dpi)
+                image = ocr_mod.render_pdf_page(page, dpi)
+                with _released(NATIVE_LOCK):  # other threads may read their PDFs meanwhile
+                    ocr_page = ocr_mod.ocr_image(image, i + 1, dpi=dpi)
                 if ocr_page.blocks or not blocks:
                     if blocks and not acceptable:
                         ocr_page.warnings.append("text layer rejected by quality check; OCRed")
