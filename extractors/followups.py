@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 import regex as re
 
-from .agenda import _column, table_rows
+from .agenda import table_rows
 from .lexicon import lexicon
 from .segment import Line, cue_pattern, has_cue, split_marker
 
