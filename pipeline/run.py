@@ -20,8 +20,6 @@ processes (CSV + Parquet in one, XLSX in the other), streamed from SQLite.
 from __future__ import annotations
 
 import csv
-import ctypes
-import functools
 import hashlib
 import io
 import json
@@ -38,6 +36,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from pipeline.hashcache import HashCache
+from pipeline.memory import release_memory, tune_allocator
 from pipeline.process import PIPELINE_VERSION, Outcome, doc_id_for, process_file
 from pipeline.store import (
     TABLE_FILES_VERSION,
@@ -269,23 +268,6 @@ def process_and_store(path: str, display: str, out: str, ocr: str) -> Stored:
         release_memory()
 
 
-@functools.cache
-def _malloc_trim():
-    try:
-        return ctypes.CDLL(None).malloc_trim
-    except (OSError, AttributeError):  # not glibc
-        return None
-
-
-def release_memory() -> None:
-    """Hand the heap freed by the last file back to the OS; glibc keeps it otherwise (measured: a
-    worker that has just OCRed a page goes from ~260 to ~180 MB RSS; the call takes ~10 ms then,
-    ~0.1 ms after a text file)."""
-    trim = _malloc_trim()
-    if trim is not None:
-        trim(0)
-
-
 WARMUP_TEXT = Path(__file__).parent / "data" / "warmup.txt"
 
 
@@ -314,6 +296,7 @@ def preload_shared() -> None:
 
 def warm_worker() -> None:
     """Pool initializer: import the pipeline before the first file, so --timeout times files only."""
+    tune_allocator()
     try:
         import extractors.assemble  # noqa: F401
         import pipeline.ingest  # noqa: F401

@@ -15,6 +15,9 @@ from pipeline.legacy import cer
 SEEDS = Path(__file__).resolve().parent.parent / "corpus" / "seeds"
 
 
+BANGLA_FONT = "/usr/share/fonts/truetype/noto/NotoSansBengali-Regular.ttf"  # Debian fonts-noto-core
+
+
 def seed(prefix: str) -> str:
     return next(SEEDS.glob(f"{prefix}_*.txt")).read_text(encoding="utf-8")
 
@@ -310,21 +313,59 @@ def test_ocr_pieces_maps_words_back_to_the_page(monkeypatch):
 
 
 def test_ocr_lang_falls_back_without_the_script_model(monkeypatch):
-    import subprocess
-    from types import SimpleNamespace
+    from pipeline.ingest import ocr, tesseract
+
+    monkeypatch.setattr(tesseract, "languages", lambda: frozenset({"ben", "eng", "osd"}))
+    assert ocr.ocr_lang.__wrapped__() == ocr.FALLBACK_LANG
+    monkeypatch.setattr(tesseract, "languages", lambda: frozenset({"Bengali", "ben", "eng"}))
+    assert ocr.ocr_lang.__wrapped__() == ocr.LANG == "Bengali"
+
+
+def test_tesseract_lists_the_installed_bangla_models():
+    from pipeline.ingest import tesseract
+
+    assert {"Bengali", "ben"} <= tesseract.languages.__wrapped__()  # ./dev installs both
+
+
+def test_tesseract_tsv_line_is_split_into_typed_columns():
+    from pipeline.ingest import tesseract
+
+    header = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext"
+    cols = tesseract.parse_tsv(header + "\n"
+                               "4\t1\t1\t1\t1\t0\t207\t161\t900\t38\t-1\t\n"
+                               "5\t1\t1\t1\t1\t1\t207\t161\t107\t38\t91.542747\tসভাপতি\n"
+                               "5\t1\t1\t1\t1\t2\t330\t161\t20\t38\t95\n")  # empty text, tab lost
+    assert cols["text"] == ["", "সভাপতি", ""]
+    assert cols["conf"] == [-1.0, 91.542747, 95.0]
+    assert cols["left"] == [207, 207, 330] and cols["word_num"] == [0, 1, 2]
+
+
+def test_tesseract_reads_a_rendered_bangla_line():
+    from PIL import Image, ImageDraw, ImageFont
 
     from pipeline.ingest import ocr
 
-    listing = "List of available languages in \"/usr/share/tesseract-ocr/5/tessdata/\" (3):\n"
+    font = ImageFont.truetype(BANGLA_FONT, 48, layout_engine=ImageFont.Layout.RAQM)
+    img = Image.new("L", (900, 120), 255)
+    ImageDraw.Draw(img).text((30, 30), "সভাপতি জেলা প্রশাসক", font=font, fill=0)
+    words = ocr.tesseract_words(img)
+    assert [w.text for w in words] == ["সভাপতি", "জেলা", "প্রশাসক"]
+    assert all(0 < w.conf <= 100 and w.x0 < w.x1 for w in words)
 
-    def fake_run(cmd, **kw):
-        return SimpleNamespace(stdout=listing + langs)
 
-    monkeypatch.setattr(subprocess, "run", fake_run)
-    langs = "ben\neng\nosd\n"
-    assert ocr.ocr_lang.__wrapped__() == ocr.FALLBACK_LANG
-    langs = "Bengali\nben\neng\n"
-    assert ocr.ocr_lang.__wrapped__() == ocr.LANG == "Bengali"
+def test_tesseract_failure_is_a_named_ocr_error(monkeypatch):
+    from PIL import Image
+
+    from pipeline.ingest import tesseract
+
+    img = Image.new("L", (50, 50), 255)
+    with pytest.raises(tesseract.OcrFailed, match="exit code"):
+        tesseract.image_to_data(img, "no_such_model", 6)  # a real Tesseract run that fails
+    monkeypatch.setattr(tesseract, "COMMAND", "tesseract-not-installed")
+    monkeypatch.setattr(tesseract.shutil, "which", lambda name: None)
+    with pytest.raises(tesseract.OcrFailed, match="not installed") as e:
+        tesseract.image_to_data(img, "Bengali", 6)
+    assert e.value.kind == "ocr-failed"
 
 
 def test_pdfs_read_in_threads_match_serial_reading(made):

@@ -20,6 +20,7 @@ from statistics import mean
 
 import numpy as np
 
+from pipeline.ingest import tesseract
 from pipeline.ingest.layout import Rule, Table, Word, find_tables, page_blocks
 from pipeline.model import Page
 
@@ -38,10 +39,7 @@ PSM = 6  # one uniform block; psm 3 (automatic layout, it drops and reorders lin
 # psm 4 1.61% / 1.51%
 # Tesseract rejects some clean Bangla lines as "noise rows" and returns nothing for them, in any
 # psm; with the default, 1.80% / 1.70% and unread lines on 6-7 of 44 pages
-TESS_CONFIG = "-c textord_noise_rejrows=0"
-# pytesseract hands the image over as a temp file in img.format: PNG compression of a noisy
-# 300 dpi page took 1.6 s CPU, an uncompressed PGM 0.02 s
-TESS_FORMAT = "PPM"
+TESS_CONFIG = ("-c", "tessedit_create_tsv=1", "-c", "textord_noise_rejrows=0")
 TESSERACT_TIMEOUT_S = 180
 LOW_CONFIDENCE = 60.0
 MIN_H_RULE_IN = 1.0  # a horizontal ruling is at least 1 inch of continuous ink
@@ -161,10 +159,11 @@ def preprocess(img, dpi: int, denoise: bool = True):
     cells as Latin garbage."""
     from PIL import Image
 
-    grey = img.convert("L")
+    grey = img if img.mode == "L" else img.convert("L")
     arr = np.asarray(grey)
     thr = otsu_threshold(arr)
     ink = arr < thr
+    del arr, img
     angle = estimate_skew(ink)
     if abs(angle) >= MIN_SKEW_DEG:
         grey = grey.rotate(-angle, resample=Image.Resampling.BILINEAR, fillcolor=255)
@@ -276,30 +275,17 @@ def table_cells(tables: list[Table]) -> list[tuple[int, int, int, int]]:
 @functools.lru_cache(maxsize=None)
 def ocr_lang() -> str:
     """LANG if its models are installed, else FALLBACK_LANG."""
-    import subprocess
-
-    import pytesseract
-
-    try:  # not pytesseract.get_languages: it drops names with capitals ("Bengali")
-        out = subprocess.run([pytesseract.pytesseract.tesseract_cmd, "--list-langs"],
-                             capture_output=True, text=True, timeout=30).stdout
-    except (OSError, subprocess.SubprocessError):  # no tesseract: let the OCR call report it
-        return LANG
-    have = {line.strip() for line in out.splitlines()[1:]}
-    if all(part in have for part in LANG.split("+")):
-        return LANG
+    have = tesseract.languages()
+    if not have or all(part in have for part in LANG.split("+")):
+        return LANG  # no Tesseract at all: the OCR call names that
     log.warning("Tesseract model %s not installed; using %s", LANG, FALLBACK_LANG)
     return FALLBACK_LANG
 
 
 def tesseract_words(img, psm: int = PSM) -> list[Word]:
-    import pytesseract
-
     if img.mode not in ("L", "1", "RGB"):
         img = img.convert("L")
-    img.format = TESS_FORMAT
-    d = pytesseract.image_to_data(img, lang=ocr_lang(), config=f"--psm {psm} {TESS_CONFIG}",
-                                  output_type=pytesseract.Output.DICT, timeout=TESSERACT_TIMEOUT_S)
+    d = tesseract.image_to_data(img, ocr_lang(), psm, TESS_CONFIG, timeout=TESSERACT_TIMEOUT_S)
     words = []
     for i, text in enumerate(d["text"]):
         conf = float(d["conf"][i])
@@ -443,6 +429,7 @@ def ocr_image(img, number: int, dpi: int = DEFAULT_DPI, tables: bool = True,
                                       Image.Resampling.BICUBIC)
         dpi = UPSCALE_TO_DPI
     arr, ink, raw, angle = preprocess(img, dpi, denoise)
+    del img  # the page image (and a PDF render's bitmap) are not needed while Tesseract reads
     rules: list[Rule] = []
     cells: list[tuple[int, int, int, int]] = []
     if tables:
@@ -453,14 +440,15 @@ def ocr_image(img, number: int, dpi: int = DEFAULT_DPI, tables: bool = True,
                         if any(_on_table(rl, t, dpi / 30) for t in found)]
             rules = [rules[i] for i in in_table]
             rule_mask = ruling_mask(raw, [boxes[i] for i in in_table])
-            arr = arr.copy()
-            arr[rule_mask] = 255
-            ink = ink & ~rule_mask
+            arr[rule_mask] = 255  # arr and ink are this call's own arrays (preprocess made them)
+            ink &= ~rule_mask
+            del rule_mask
             if CELL_OCR:
                 cells = [c for c in table_cells(found)
                          if ink[c[1]:c[3], c[0]:c[2]].sum() >= MIN_CELL_INK]
         else:
             rules = []
+    del raw  # each page-sized array alive while Tesseract runs stays in the worker's peak memory
     gap = int(MOSAIC_GAP_IN * dpi)
     page_arr, page_ink = arr, ink
     if cells:

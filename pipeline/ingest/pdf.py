@@ -276,9 +276,9 @@ def _ingest_pdf(path: str, data: bytes, name: str, ocr: str, dpi: int) -> tuple[
             if not blocks and _blank(page):
                 pg.warnings.append("blank page")
             elif ocr == "always" or (ocr != "never" and not acceptable):
-                image = ocr_mod.render_pdf_page(page, dpi)
                 with _released(NATIVE_LOCK):  # other threads may read their PDFs meanwhile
-                    ocr_page = ocr_mod.ocr_image(image, i + 1, dpi=dpi)
+                    # no name holds the rendered image: ocr_image lets it go before Tesseract runs
+                    ocr_page = ocr_mod.ocr_image(ocr_mod.render_pdf_page(page, dpi), i + 1, dpi=dpi)
                 if ocr_page.blocks or not blocks:
                     if blocks and not acceptable:
                         ocr_page.warnings.append("text layer rejected by quality check; OCRed")
