@@ -183,6 +183,7 @@ def _may_hold_mention(text: str) -> bool:
 def _mentions(text: str) -> tuple[tuple[Mention, ...], tuple[Mention, ...]]:
     if not _may_hold_mention(text):
         return (), ()
+    _bound_vocabulary()
     mx = _matchers()
     doc = _nlp().make_doc(text)
     tokens = list(doc)
@@ -208,6 +209,21 @@ def _mentions(text: str) -> tuple[tuple[Mention, ...], tuple[Mention, ...]]:
         elif label == "OFFICE":
             found.append(Mention("OFFICE", id_ or span_text, start_char, end_char))
     return tuple(_non_overlapping(posts)), tuple(_non_overlapping(found + _head_word_offices(tokens, norms, mx)))
+
+
+# MAX_LEXEMES: spaCy adds every new word it tokenizes to the vocabulary (and its tokenizer caches
+# every new chunk), and never lets go: names and memo numbers ("০৫.৪৭.৮৫০০.০০০.০৬.০০১.২২.৫৬৭") make
+# that grow with the archive. Measured: 100,000 lines with novel names took a process from 98 to
+# 255 MB (300,000 lexemes). Past this many lexemes the tokenizer and matchers are built anew (50 ms);
+# tokens and matches do not depend on what was seen before.
+MAX_LEXEMES = 20_000
+
+
+def _bound_vocabulary() -> None:
+    if len(_nlp().vocab) > MAX_LEXEMES:
+        log.debug("spaCy vocabulary past %d lexemes: tokenizer and matchers rebuilt", MAX_LEXEMES)
+        for cached in (_nlp, _matchers, _may_mention):
+            cached.cache_clear()
 
 
 def _head_word_offices(tokens, norms: list[str], mx: _Matchers) -> list[Mention]:

@@ -78,3 +78,21 @@ def test_area_pattern_and_no_anchor():
 ])
 def test_sentences(text, expected):
     assert segment.sentences(text) == expected
+
+
+def test_spacy_vocabulary_stays_bounded_and_matches_do_not_change(monkeypatch):
+    """Novel names and memo numbers must not grow the tokenizer's vocabulary without bound."""
+    line = "সভাপতি: মোঃ {} {}, উপজেলা কৃষি অফিসার, স্মারক নং ০৫.৪৭.{:04d}.০০০"
+    first = [m.text for m in nlp.designations(line.format("করিম", "রহমান", 1))]
+    monkeypatch.setattr(nlp, "MAX_LEXEMES", 2_000)
+    letters = [chr(c) for c in range(0x0995, 0x09B9)]
+    sizes = []
+    for i in range(3_000):  # ~3 new lexemes a line: past the bound several times
+        a = "".join(letters[(i * 7 + k * 3) % len(letters)] for k in range(5)) + letters[i % 5]
+        b = "".join(letters[(i * 11 + k) % len(letters)] for k in range(4)) + str(i)
+        assert [m.text for m in nlp.designations(line.format(a, b, i))] == first
+        sizes.append(len(nlp._nlp().vocab))
+    assert first == ["সভাপতি", "উপজেলা কৃষি অফিসার"]
+    assert max(sizes) <= 2_000 + 50  # unbounded: ~9,000
+    assert any(later < earlier for earlier, later in zip(sizes, sizes[1:]))  # rebuilt at the bound
+    assert [m.text for m in nlp.designations(line.format("করিম", "রহমান", 1))] == first
