@@ -141,8 +141,23 @@ def unique_pdf(data: bytes, k: int) -> bytes:
     return data + f"\n% batch-bench copy {k}\n%%EOF\n".encode()
 
 
+BANGLA_DIGITS = "০১২৩৪৫৬৭৮৯"
+CONSONANTS = "কখগঘচছজঝটঠডঢণতথদধনপফবভমযরলশষসহ"
+NOVEL_LINES = 4
+
+
 def unique_text(text: str, k: int) -> str:
-    return text + f"\nনথি সংখ্যা: {k}\n"
+    """The text and closing lines with words no other file has, as a real archive has them (names,
+    memo numbers the tokenizer has not seen): memory must stay flat all the same."""
+    rng = random.Random(k)
+
+    def word() -> str:
+        return "".join(rng.choice(CONSONANTS) for _ in range(rng.randint(3, 6)))
+
+    memo = ".".join("".join(rng.choice(BANGLA_DIGITS) for _ in range(n)) for n in (2, 2, 4, 3, 2, 3))
+    lines = [f"নথি সংখ্যা: {k}", f"স্মারক নং: {memo}"]
+    lines += [f"{i + 1}। মোঃ {word()} {word()}, উপজেলা নির্বাহী অফিসার, {word()}" for i in range(NOVEL_LINES)]
+    return text + "\n" + "\n".join(lines) + "\n"
 
 
 def composition(n: int) -> dict[str, int]:

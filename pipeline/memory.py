@@ -5,9 +5,9 @@ glibc serves a request of at least M_MMAP_THRESHOLD bytes with its own mapping, 
 OS on free. But the threshold is dynamic: freeing such a mapping raises it to that size (up to
 32 MB), so after the first page image (8.7 MB at 300 dpi) every later one comes from the heap,
 and the heap keeps what was freed in the middle of it. Measured with benchmarks/batch_bench.py,
-2 workers OCRing a scan each: a worker held 145 MB while its Tesseract child ran with the
-default, 118 MB with the threshold fixed at MMAP_THRESHOLD; the run's peak sum of RSS fell from
-538 to 483 MB.
+2 workers OCRing a scan each: a worker held 169-177 MB while its Tesseract child ran with the
+default, 144 MB with the threshold fixed at MMAP_THRESHOLD; the run's peak sum of RSS fell from
+510-524 to 458 MB.
 """
 from __future__ import annotations
 
@@ -18,10 +18,10 @@ import logging
 log = logging.getLogger(__name__)
 
 M_MMAP_THRESHOLD = -3  # mallopt parameter number, glibc's malloc.h
-# Python's small objects are unaffected (pymalloc maps its own arenas); this moves C and numpy
-# buffers of >= 256 KiB (page images, pdfium bitmaps) to mappings of their own. 1 MiB measured
-# 492 MB for the same run.
-MMAP_THRESHOLD = 256 * 1024
+# Python's small objects are unaffected (pymalloc maps its own arenas). 2 MiB moves page images
+# (8.7 MB at 300 dpi) and pooled ruling masks to mappings of their own and leaves a text PDF's
+# buffers on the heap: 256 KiB gave the same peak, but mapped and faulted every PDF read in again.
+MMAP_THRESHOLD = 2 * 1024 * 1024
 
 
 @functools.cache

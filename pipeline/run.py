@@ -271,17 +271,20 @@ def process_and_store(path: str, display: str, out: str, ocr: str) -> Stored:
 WARMUP_TEXT = Path(__file__).parent / "data" / "warmup.txt"
 
 
-def preload_shared() -> None:
-    """Load the pipeline in this process before the workers are forked from it.
+def warm_worker() -> None:
+    """Pool initializer: load the pipeline and extract a short sample of minutes
+    (pipeline/data/warmup.txt) before the first file, so every lazily built pattern exists and
+    --timeout times files only; gc.freeze() then keeps the collector from walking those objects.
 
-    Its code, lexicons, spaCy tokenizer and matchers and compiled patterns then sit in pages the
-    workers share copy-on-write, instead of each worker building a private copy (measured in
-    benchmarks/batch_bench.py as PSS/USS). A short sample of minutes (pipeline/data/warmup.txt) is
-    extracted once so that every lazily built pattern exists before the fork; gc.freeze() keeps the
-    collector from writing to (and so copying) those objects in the workers.
+    Each worker loads the pipeline itself; the main process never does. Preloading it in the main
+    process, to share its pages copy-on-write, was measured (benchmarks/batch_bench.py, 2 workers
+    OCRing a scan each): the main process then held 109 MB instead of 32, the peak sum of RSS was
+    485-502 MB instead of 440-454, and only the sum of PSS was lower (317-333 MB against 356-368):
+    reference counting copies most shared pages into each worker anyway.
     """
     import gc
 
+    tune_allocator()
     try:
         from extractors.assemble import extract
         from pipeline.ingest.text import text_pages
@@ -289,19 +292,10 @@ def preload_shared() -> None:
 
         extract(Document(str(WARMUP_TEXT), "0" * 64, "txt",
                          text_pages(WARMUP_TEXT.read_text(encoding="utf-8"))))
-    except Exception:  # noqa: BLE001 - the workers then load the pipeline themselves
-        log.exception("could not preload the pipeline")
-    gc.freeze()
-
-
-def warm_worker() -> None:
-    """Pool initializer: import the pipeline before the first file, so --timeout times files only."""
-    tune_allocator()
-    try:
-        import extractors.assemble  # noqa: F401
-        import pipeline.ingest  # noqa: F401
+        import pipeline.ingest  # noqa: F401 - the PDF, DOCX and OCR readers too
     except Exception:  # noqa: BLE001 - process_file then reports it for each file
-        log.exception("worker could not import the pipeline")
+        log.exception("worker could not load the pipeline")
+    gc.freeze()
 
 
 def store_outcome(out: Path, o: Outcome) -> Stored:
@@ -536,9 +530,8 @@ def _execute_local(todo: list[tuple[Input, str]], opts: RunOptions) -> Iterator[
     workers = max(1, opts.workers)
     queue = iter(largest_first(todo))
     running: dict = {}
-    preload_shared()
     with ProcessPool(max_workers=workers, initializer=warm_worker,
-                     context=multiprocessing.get_context("fork")) as pool:  # fork: share the preload
+                     context=multiprocessing.get_context("fork")) as pool:  # fork: the main process is small
         def hand_out() -> None:
             while len(running) < workers * QUEUED_PER_WORKER:
                 item = next(queue, None)
