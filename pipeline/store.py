@@ -496,46 +496,49 @@ def write_parquet(
 
 
 _XLSX_MAX_CELL = 32767  # Excel's limit on characters in one cell
+# XML_ILLEGAL: control characters XML 1.0 (and so XLSX) cannot hold: "\x0b" of a DOCX soft break
+XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# Every string is written as a string: never a formula ("=SUM(A1)"), a link or a number.
+XLSX_OPTIONS = {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+                "strings_to_numbers": False}
 
 
-def _xlsx_row_maker(ws) -> Callable[[Row], list]:
-    """Row values -> cells for ``ws``: strings cleaned of characters XLSX cannot hold, cut to
-    Excel's limit, and never taken for a formula or an error value."""
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
-
-    def cell(value: Any):
-        if not isinstance(value, str):
-            return value
-        text = ILLEGAL_CHARACTERS_RE.sub("", value)
-        if len(text) > _XLSX_MAX_CELL:
-            log.warning("xlsx cell truncated from %d characters", len(text))
-            text = text[:_XLSX_MAX_CELL]
-        # openpyxl takes a string starting with "=" for a formula and "#N/A" etc. for an error
-        # value; any other string it stores as a string, so only those need an explicit cell
-        if not (text.startswith("=") or text in ERROR_CODES):
-            return text
-        explicit = WriteOnlyCell(ws, value=text)
-        explicit.data_type = "s"
-        return explicit
-
-    return lambda row: [cell(v) for v in row]
+def _xlsx_cell(value: Any) -> Any:
+    """A string cleaned of characters XLSX cannot hold and cut to Excel's limit."""
+    if not isinstance(value, str):
+        return value
+    # XlsxWriter writes a carriage return as the escape "_x000D_", which Excel reads back and
+    # openpyxl (pandas.read_excel) does not: a line break in a cell is "\n" anyway
+    text = XML_ILLEGAL.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
+    if len(text) > _XLSX_MAX_CELL:
+        log.warning("xlsx cell truncated from %d characters", len(text))
+        text = text[:_XLSX_MAX_CELL]
+    return text
 
 
 def write_xlsx(path: Path, rows_of: Callable[[str], Iterable[Row]]) -> Path:
-    """One sheet per table of `TABLES` (in order), each from ``rows_of(name)``, streamed."""
-    from openpyxl import Workbook
+    """One sheet per table of `TABLES` (in order), each from ``rows_of(name)``, streamed.
 
-    wb = Workbook(write_only=True)
-    for name, table in TABLES.items():
-        ws = wb.create_sheet(title=name)
-        ws.freeze_panes = "A2"
-        ws.append(table.column_names)
-        cells = _xlsx_row_maker(ws)
-        for row in rows_of(name):
-            ws.append(cells(row))
+    XlsxWriter in constant-memory mode (each row goes to disk as it is written): 13,079 rows of
+    500 minutes took 1.0-1.6 s, against 1.8-2.9 s with openpyxl's write-only workbook, both read
+    from SQLite, in alternating runs."""
+    import xlsxwriter
+
     with atomic_path(path) as tmp:
-        wb.save(tmp)
+        wb = xlsxwriter.Workbook(str(tmp), XLSX_OPTIONS)
+        try:
+            for name, table in TABLES.items():
+                ws = wb.add_worksheet(name)
+                ws.freeze_panes(1, 0)
+                ws.write_row(0, 0, table.column_names)
+                for r, row in enumerate(rows_of(name), start=1):
+                    for c, value in enumerate(row):
+                        if isinstance(value, str):
+                            ws.write_string(r, c, _xlsx_cell(value))
+                        elif value is not None:
+                            ws.write_number(r, c, value)
+        finally:
+            wb.close()
     return path
 
 
