@@ -7,8 +7,9 @@ The archive is made of real corpus minutes (corpus/seeds, corpus/minutes), every
   Chromium from HTML (as portal pages are printed; an object per glyph run, so ~1.5x the cost),
   each copy made unique by an appended PDF comment and a repeated ``%%EOF`` (bytes change, the
   PDF and its text layer stay valid);
-* plain .txt minutes (~10 %) and DOCX (~5 %, pipeline.renders.text_to_docx), each with a distinct
-  closing line;
+* plain .txt minutes (~10 %) and DOCX (~5 %, pipeline.renders.text_to_docx), each with closing
+  lines of words no other file has (made-up names, a memo number), as a real archive has: the
+  tokenizer's vocabulary must not grow the workers' memory (the 10,000 small .txt of --big too);
 * 2 scans at any N (pipeline.renders.pdf_to_scan of a one-page render, distinct noise seeds): OCR
   is slow, so they are a fixed cost and not scaled with N;
 * a few bad files (~3 %): zero bytes, random bytes named .pdf, a PDF cut in half.
