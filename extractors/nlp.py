@@ -222,8 +222,8 @@ MAX_LEXEMES = 20_000
 def _bound_vocabulary() -> None:
     if len(_nlp().vocab) > MAX_LEXEMES:
         log.debug("spaCy vocabulary past %d lexemes: tokenizer and matchers rebuilt", MAX_LEXEMES)
-        for cached in (_nlp, _matchers, _may_mention):
-            cached.cache_clear()
+        _nlp.cache_clear()  # the matchers hold its vocabulary; MAY_MENTION comes from lexicons only
+        _matchers.cache_clear()
 
 
 def _head_word_offices(tokens, norms: list[str], mx: _Matchers) -> list[Mention]:

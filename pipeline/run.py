@@ -279,7 +279,7 @@ def warm_worker() -> None:
     Each worker loads the pipeline itself; the main process never does. Preloading it in the main
     process, to share its pages copy-on-write, was measured (benchmarks/batch_bench.py, 2 workers
     OCRing a scan each): the main process then held 109 MB instead of 32, the peak sum of RSS was
-    485-502 MB instead of 440-454, and only the sum of PSS was lower (317-333 MB against 356-368):
+    485-502 MB instead of 458, and only the sum of PSS was lower (317-333 MB against 356-370):
     reference counting copies most shared pages into each worker anyway.
     """
     import gc
@@ -460,7 +460,7 @@ def update_tables(out: Path, fingerprint: str, opts: RunOptions) -> bool:
 
 
 def _write_tables_in_children(out: Path, opts: RunOptions) -> None:
-    """CSV + Parquet and XLSX in child processes: pyarrow and openpyxl never load in this one."""
+    """CSV + Parquet and XLSX in child processes: pyarrow and XlsxWriter never load in this one."""
     from concurrent.futures import ProcessPoolExecutor
 
     from pipeline.store import write_tables_from_sqlite

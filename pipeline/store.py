@@ -11,7 +11,7 @@ Layout of an output directory::
 Every file is written to a temporary file in the same directory and renamed into place, so a
 reader (or a killed run) never sees half a file. The tables are written by streaming rows (from
 SQLite, `write_tables_from_sqlite`, or from documents, `write_tables`): memory does not grow with
-the archive, and pyarrow/openpyxl are imported only by the process that writes them.
+the archive, and pyarrow/XlsxWriter are imported only by the process that writes them.
 """
 from __future__ import annotations
 
@@ -503,10 +503,8 @@ XLSX_OPTIONS = {"constant_memory": True, "strings_to_formulas": False, "strings_
                 "strings_to_numbers": False}
 
 
-def _xlsx_cell(value: Any) -> Any:
+def _xlsx_text(value: str) -> str:
     """A string cleaned of characters XLSX cannot hold and cut to Excel's limit."""
-    if not isinstance(value, str):
-        return value
     # XlsxWriter writes a carriage return as the escape "_x000D_", which Excel reads back and
     # openpyxl (pandas.read_excel) does not: a line break in a cell is "\n" anyway
     text = XML_ILLEGAL.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
@@ -534,7 +532,7 @@ def write_xlsx(path: Path, rows_of: Callable[[str], Iterable[Row]]) -> Path:
                 for r, row in enumerate(rows_of(name), start=1):
                     for c, value in enumerate(row):
                         if isinstance(value, str):
-                            ws.write_string(r, c, _xlsx_cell(value))
+                            ws.write_string(r, c, _xlsx_text(value))
                         elif value is not None:
                             ws.write_number(r, c, value)
         finally:

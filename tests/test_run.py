@@ -366,7 +366,7 @@ def test_largest_files_are_handed_out_first(tmp_path):
 
 
 def test_main_process_never_loads_table_libraries_nlp_or_pdf_readers(tmp_path):
-    """Child processes load pyarrow/openpyxl and the pipeline (spaCy, numpy, pdfium), never the
+    """Child processes load pyarrow/XlsxWriter and the pipeline (spaCy, numpy, pdfium), never the
     main process: it stays small (32 MB against 109 MB when it preloaded the pipeline), whether
     there is work or not."""
     unique_copy(SEEDS[0], tmp_path / "in" / "a.txt", "a")
@@ -376,7 +376,7 @@ def test_main_process_never_loads_table_libraries_nlp_or_pdf_readers(tmp_path):
         "from pipeline.run import RunOptions, run\n"
         f"code, _ = run([{str(tmp_path / 'in')!r}], RunOptions(out=Path({str(tmp_path / 'out')!r}), "
         "workers=1, progress=False))\n"
-        "heavy = ('pyarrow', 'openpyxl', 'pandas', 'spacy', 'numpy', 'pypdfium2')\n"
+        "heavy = ('pyarrow', 'xlsxwriter', 'pandas', 'spacy', 'numpy', 'pypdfium2')\n"
         "print(code, sorted(m for m in heavy if m in sys.modules))\n"
     )
     for run_number in (1, 2):  # first run: a file to process; second: nothing to do
