@@ -3,12 +3,10 @@ score per field with pipeline/evaluate.py, and optionally score DOCX / PDF / sca
 from __future__ import annotations
 
 import logging
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from pipeline.evaluate import format_report, load_gold, pair_predictions, score_documents
-from pipeline.process import process_file
-from pipeline.store import iter_documents
+# The scorer, the store and the process pool are imported where they are used: the CLI imports this
+# module for RENDER_KINDS, and every `minutes` command (run included) paid 0.15 s for them.
 
 log = logging.getLogger(__name__)
 
@@ -16,12 +14,18 @@ RENDER_KINDS = ("docx", "lo-pdf", "chrome-pdf", "scan300")
 
 
 def _records(paths: list[str]) -> dict[str, dict | None]:
+    from concurrent.futures import ProcessPoolExecutor
+
+    from pipeline.process import process_file
+
     with ProcessPoolExecutor() as pool:
         outcomes = list(pool.map(process_file, paths))
     return {p: o.record for p, o in zip(paths, outcomes)}
 
 
 def _per_doc(pairs, names) -> str:
+    from pipeline.evaluate import score_documents
+
     rows = []
     for (g, p), name in zip(pairs, names):
         rows.append(f"  {score_documents([(g, p)]).macro_f1:6.3f}  {name}")
@@ -31,6 +35,9 @@ def _per_doc(pairs, names) -> str:
 def evaluate_folder(gold_dir: Path | list[Path] | tuple[Path, ...], pred: Path | None = None,
                     renders: Path | None = None, per_doc: bool = False,
                     kinds: tuple[str, ...] = RENDER_KINDS) -> str:
+    from pipeline.evaluate import format_report, load_gold, pair_predictions, score_documents
+    from pipeline.store import iter_documents
+
     dirs = [gold_dir] if isinstance(gold_dir, (str, Path)) else list(gold_dir)
     gold = [g for d in dirs for g in load_gold(d)]
     if not gold:
@@ -52,6 +59,7 @@ def evaluate_folder(gold_dir: Path | list[Path] | tuple[Path, ...], pred: Path |
 
 
 def _render_reports(gold, renders: Path, kinds: tuple[str, ...] = RENDER_KINDS) -> list[str]:
+    from pipeline.evaluate import format_report, score_documents
     from pipeline.renders import build_renders
 
     by_source: dict[str, dict] = {str(Path(src).resolve()): g for src, g in gold}
