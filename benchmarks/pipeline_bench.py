@@ -56,8 +56,9 @@ FONT = "Noto Sans Bengali"
 # children's. Attributes that do not exist (code being changed) are skipped with a note.
 STAGES = (
     ("ingest", "pipeline.ingest", "ingest", None),
-    ("poppler words", "pipeline.ingest.pdf", "pdf_words", "ingest"),
-    ("rulings", "pipeline.ingest.pdf", "load_rules", "ingest"),
+    ("poppler words", "pipeline.ingest.pdf", "pdf_words", "ingest"),  # + paths (native reader)
+    ("rulings from paths", "pipeline.ingest.pdf", "rules_from_paths", "ingest"),
+    ("rulings (pdfium)", "pipeline.ingest.pdf", "load_rules", "ingest"),  # GLib reader only
     ("layout", "pipeline.ingest.pdf", "page_blocks", "ingest"),
     ("quality", "pipeline.quality", "score_text", "ingest"),
     ("docx parse", "pipeline.ingest.docx", "ingest_docx", "ingest"),

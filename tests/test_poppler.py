@@ -1,5 +1,6 @@
 """pipeline.ingest.poppler: poppler's words and boxes in process, on real PDFs written by pdfium
-(and, in test_renders/test_ingest, by LibreOffice and Chromium)."""
+(and, in test_renders/test_ingest, by LibreOffice and Chromium), through both readers: the native
+one-pass extension and libpoppler-glib."""
 from __future__ import annotations
 
 import ctypes
@@ -11,8 +12,15 @@ import pypdfium2.raw as c
 import pytest
 
 from pipeline.ingest import poppler
-from pipeline.ingest.poppler import pdf_words, words_from_chars
+from pipeline.ingest.poppler import glib_pages, native_pages, words_from_chars
 from pipeline.model import CorruptFile
+
+READERS = [native_pages, glib_pages]
+
+
+def test_native_reader_is_built():
+    # ./dev installs poppler's headers and builds it: the fast path is the one these tests run
+    assert poppler.native() is not None and poppler.reader() == "native"
 
 
 def _text(pdf, page, s: str, x: float, y: float, size: float = 20) -> None:
@@ -42,7 +50,8 @@ def page_bytes() -> bytes:
     return buf.getvalue()
 
 
-def test_words_and_boxes(page_bytes):
+@pytest.mark.parametrize("pdf_words", READERS)
+def test_words_and_boxes(page_bytes, pdf_words):
     (page,) = pdf_words(page_bytes, "t.pdf")
     assert (page.width, page.height) == (400, 400)
     words = {w.text: w for w in page.words}
@@ -52,7 +61,8 @@ def test_words_and_boxes(page_bytes):
     assert words["Cell"].x0 == pytest.approx(20) and words["Next"].x0 == pytest.approx(200)
 
 
-def test_block_starting_above_the_page_is_kept(page_bytes, monkeypatch):
+@pytest.mark.parametrize("pdf_words", READERS)
+def test_block_starting_above_the_page_is_kept(page_bytes, monkeypatch, pdf_words):
     monkeypatch.setattr(poppler, "SLACK_PT", 0.0)  # a selection from the page corner drops it
     texts = [w.text for w in pdf_words(page_bytes, "t.pdf")[0].words]
     assert "Top" not in texts and "Below" not in texts
@@ -61,7 +71,14 @@ def test_block_starting_above_the_page_is_kept(page_bytes, monkeypatch):
     assert "Top" in texts and "Below" in texts
 
 
-def test_not_a_pdf_is_a_named_error():
+def test_readers_agree_and_only_the_native_one_sees_paths(page_bytes):
+    native, glib = native_pages(page_bytes, "t.pdf"), glib_pages(page_bytes, "t.pdf")
+    assert [p.words for p in native] == [p.words for p in glib] and native[0].words
+    assert native[0].paths == [] and glib[0].paths is None  # text only on this page; None: ask pdfium
+
+
+@pytest.mark.parametrize("pdf_words", READERS)
+def test_not_a_pdf_is_a_named_error(pdf_words):
     with pytest.raises(CorruptFile, match="poppler cannot open it"):
         pdf_words(b"%PDF-1.4\nnot really\n%%EOF\n", "bad.pdf")
 

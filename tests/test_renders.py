@@ -9,7 +9,12 @@ import subprocess
 from pathlib import Path
 
 import docx
+import pypdfium2 as pdfium
 import pytest
+
+from pipeline.ingest import poppler
+from pipeline.ingest.layout import page_blocks, rules_from_paths
+from pipeline.ingest.pdf import RULE_THIN, load_rules
 
 from pipeline.renders import (
     Paragraph,
@@ -214,3 +219,24 @@ def test_alignment_tabs_are_one_column_gap():
     parts = parse_text("স্মারক নং- ৩৮.০১.৭৩০০.০০০.১৬.০০৩.২২-৬৭২\t\t\t\t\tতারিখঃ ১৯/০৫/২০২২ খ্রিঃ\nক্রম\t\tবিষয়\n")
     assert parts == [Table((("স্মারক নং- ৩৮.০১.৭৩০০.০০০.১৬.০০৩.২২-৬৭২", "তারিখঃ ১৯/০৫/২০২২ খ্রিঃ"),
                             ("ক্রম", "", "বিষয়")))]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", ["lo-pdf", "chrome-pdf"])
+def test_native_reader_gives_glib_words_and_pdfium_tables(built, kind):
+    """The one-pass native reader on LibreOffice's and Chromium's PDFs: the GLib reader's words,
+    and from poppler's own paths the same blocks (table rows and cells) as pdfium's rulings give."""
+    data = built[2][kind].path.read_bytes()
+    native, glib = poppler.native_pages(data, kind), poppler.glib_pages(data, kind)
+    assert [p.words for p in native] == [p.words for p in glib]
+    doc = pdfium.PdfDocument(data)
+    try:
+        cells = 0
+        for i, (n, g) in enumerate(zip(native, glib)):
+            ours = page_blocks(n.words, rules_from_paths(n.paths, RULE_THIN), i + 1, "t")
+            theirs = page_blocks(g.words, load_rules(doc, i), i + 1, "t")
+            assert [(b.text, b.cells) for b in ours] == [(b.text, b.cells) for b in theirs]
+            cells += sum(len(b.cells) for b in ours if b.cells)
+    finally:
+        doc.close()
+    assert cells >= 8  # the seed's 4-column table was found as a table

@@ -11,6 +11,7 @@ import logging
 from dataclasses import dataclass
 from operator import attrgetter
 from statistics import median
+from collections.abc import Iterable
 from typing import NamedTuple
 
 from pipeline.model import Block
@@ -105,6 +106,23 @@ def rules_from_boxes(boxes: list[tuple[float, float, float, float]], thin: float
             x = (x0 + x1) / 2
             rules.append(Rule(x, y0, x, y1))
     return rules
+
+
+RECT_MAX_POINTS = 5  # a rectangle drawn with `re`: a move, three lines and the closing line
+
+
+def rules_from_paths(paths: Iterable[tuple[float, float, float, float, bool, int]],
+                     thin: float) -> list[Rule]:
+    """Rulings from painted paths, each (x0, y0, x1, y1, stroked, points) with its box in page
+    coordinates: a path thinner than `thin` is a ruling; a stroked rectangle (a table drawn as
+    boxes, as LibreOffice draws cell borders) gives its four edges; other shapes give none."""
+    boxes = []
+    for x0, y0, x1, y1, stroked, points in paths:
+        if x1 - x0 <= thin or y1 - y0 <= thin:
+            boxes.append((x0, y0, x1, y1))
+        elif stroked and points <= RECT_MAX_POINTS:
+            boxes += [(x0, y0, x1, y0), (x0, y1, x1, y1), (x0, y0, x0, y1), (x1, y0, x1, y1)]
+    return rules_from_boxes(boxes, thin)
 
 
 def _touches(a: Rule, b: Rule, tol: float) -> bool:

@@ -2,7 +2,8 @@
 
 Text comes from poppler (words with boxes, `pipeline.ingest.poppler`, in process); never from
 pdfminer/pdfplumber, which scramble Bangla vowel signs. Table grids come from the ruling lines
-pypdfium2 reports as path objects. Pages without text, or whose text scores badly on
+among the page's painted paths: poppler's own (same pass as the text) when its native reader is
+built, else the path objects pypdfium2 reports. Pages without text, or whose text scores badly on
 `quality.score_text`, are OCRed (unless ocr="never").
 """
 from __future__ import annotations
@@ -17,7 +18,7 @@ from functools import lru_cache
 from itertools import repeat
 from types import SimpleNamespace
 
-from pipeline.ingest.layout import Rule, page_blocks, rules_from_boxes
+from pipeline.ingest.layout import Rule, page_blocks, rules_from_paths
 from pipeline.ingest.poppler import pdf_words
 from pipeline.model import CorruptFile, EncryptedFile, NoContent, Page
 
@@ -129,27 +130,25 @@ def load_rules(pdf, index: int) -> list[Rule]:
 
 
 def page_rules(page, height: float) -> list[Rule]:
-    """Ruling lines of a pypdfium2 page (or anything with its handle as `.raw`): thin path objects,
-    and the edges of stroked rectangles."""
+    """Ruling lines of a pypdfium2 page (or anything with its handle as `.raw`), from its path
+    objects (`layout.rules_from_paths`)."""
     import ctypes
 
     import pypdfium2 as pdfium
     import pypdfium2.raw as c
 
-    boxes = []
+    paths = []
     left, bottom, right, top = (ctypes.c_float() for _ in range(4))
     for raw in page_objects(page, (c.FPDF_PAGEOBJ_PATH,), max_depth=2):
         obj = ctypes.cast(raw, c.FPDF_PAGEOBJECT)
         if not c.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
             raise pdfium.PdfiumError("Failed to locate pageobject.")
         l, b, r, t = left.value, bottom.value, right.value, top.value
-        box = (l, height - t, r, height - b)
-        if r - l <= RULE_THIN or t - b <= RULE_THIN:
-            boxes.append(box)
-        elif c.FPDFPath_CountSegments(obj) <= 5 and _stroked(obj):
-            x0, y0, x1, y1 = box
-            boxes += [(x0, y0, x1, y0), (x0, y1, x1, y1), (x0, y0, x0, y1), (x1, y0, x1, y1)]
-    return rules_from_boxes(boxes, RULE_THIN)
+        if r - l <= RULE_THIN or t - b <= RULE_THIN:  # a ruling whatever its shape: ask no more
+            paths.append((l, height - t, r, height - b, False, 0))
+        else:
+            paths.append((l, height - t, r, height - b, _stroked(obj), c.FPDFPath_CountSegments(obj)))
+    return rules_from_paths(paths, RULE_THIN)
 
 
 def _stroked(obj) -> bool:
@@ -257,7 +256,9 @@ def _ingest_pdf(path: str, data: bytes, name: str, ocr: str, dpi: int) -> tuple[
             text = texts[i] if i < len(texts) else None
             blocks = []
             if text is not None and text.words:
-                blocks = page_blocks(text.words, load_rules(pdf, i), i + 1, BACKEND)
+                rules = (rules_from_paths(text.paths, RULE_THIN) if text.paths is not None
+                         else load_rules(pdf, i))
+                blocks = page_blocks(text.words, rules, i + 1, BACKEND)
                 if bijoy:
                     _convert_blocks(blocks, legacy.bijoy_to_unicode)
             pg = Page(number=i + 1, blocks=blocks,

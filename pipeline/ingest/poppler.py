@@ -1,11 +1,18 @@
-"""Poppler's text layer in this process: words with boxes from libpoppler-glib, through ctypes.
+"""Poppler's text layer in this process: words with boxes, and the painted paths of each page.
 
 Poppler maps Bangla glyphs to the right characters where pdfium and pdfminer do not (see the
-ingestion benchmark), and it was used through `pdftotext -bbox`. Starting that program costs
-more than reading a page (dynamic linking and set-up took ~9 ms of its ~15 ms on a 3-page
-minute), so the same library is now called in process through its C API (Debian package
-`libpoppler-glib8`, no compiling): `poppler_page_get_text_for_area` gives a page's text in
-poppler's reading order and `poppler_page_get_text_layout_for_area` one box per character of it.
+ingestion benchmark). Two readers give the same words (tests/test_poppler.py compares them):
+
+* the native one, `pipeline/ingest/native/poppler_page.cc` (the optional extension
+  `pipeline.ingest._poppler_page`, built at install time against Debian's
+  libpoppler-private-dev): one poppler pass per page gives the text, a box per character and the
+  box of every path poppler strokes or fills, so the ruling lines come from the same parse
+  (pdfium parsed every page a second time for them, 1.8 ms a page, plus a 1.5 ms Python walk over
+  its ~1,500 objects a page);
+* the GLib one, when the extension is not built: libpoppler-glib through ctypes (no compiling;
+  Debian package `libpoppler-glib8`), `poppler_page_get_text_for_area` for the text in poppler's
+  reading order and `poppler_page_get_text_layout_for_area` for one box per character of it. It
+  sees no paths: `pipeline.ingest.pdf` then asks pdfium for the rulings.
 
 Words are the runs of that text between whitespace, split further where the boxes jump: the
 glib text joins the last word of one text block to the first word of the next one on the same
@@ -42,11 +49,34 @@ SLACK_PT = 10_000.0
 POPPLER_ERROR_ENCRYPTED = 1  # POPPLER_ERROR_ENCRYPTED in PopplerError
 
 
+# poppler's ErrorCodes.h, for the message of a file it cannot open
+POPPLER_ERRORS = {1: "cannot open the file", 2: "bad catalog", 3: "damaged file", 4: "encrypted",
+                  8: "permission denied", 10: "file I/O error"}
+
+
 @dataclass
 class PdfPageText:
     width: float
     height: float
     words: list[Word]
+    # painted paths (x0, y0, x1, y1, stroked, points) in the words' coordinates, when the reader
+    # sees them (the native one); None: ask pdfium
+    paths: list[tuple[float, float, float, float, bool, int]] | None = None
+
+
+@lru_cache(maxsize=1)
+def native():
+    """The compiled one-pass reader, or None when it was not built (no poppler headers)."""
+    try:
+        from pipeline.ingest import _poppler_page
+    except ImportError as e:
+        log.info("native poppler reader not built (%s); reading through libpoppler-glib", e)
+        return None
+    return _poppler_page
+
+
+def reader() -> str:
+    return "native" if native() is not None else "glib"
 
 
 class _Rectangle(ctypes.Structure):  # PopplerRectangle
@@ -91,7 +121,32 @@ def _lib() -> SimpleNamespace:
 
 
 def pdf_words(data: bytes, name: str) -> list[PdfPageText]:
-    """Every page's words with boxes (points, top-left origin), in poppler's reading order."""
+    """Every page's words with boxes (points, top-left origin), in poppler's reading order, and
+    its painted paths when the native reader is built."""
+    return native_pages(data, name) if native() is not None else glib_pages(data, name)
+
+
+def native_pages(data: bytes, name: str) -> list[PdfPageText]:
+    mod = native()
+    doc, code = mod.open(data)
+    if doc is None:
+        if code == mod.ERR_ENCRYPTED:
+            raise EncryptedFile(f"{name}: password-protected PDF")
+        raise CorruptFile(f"{name}: poppler cannot open it: {POPPLER_ERRORS.get(code, f'error {code}')}")
+    pages = []
+    for i in range(doc.pages()):
+        try:
+            width, height, text, chars, paths = doc.page(i, SLACK_PT)
+        except ValueError as e:
+            raise CorruptFile(f"{name}: {e}") from e
+        rects = np.frombuffer(chars).reshape(-1, 4)
+        boxes = np.frombuffer(paths).reshape(-1, mod.PATH_FIELDS).tolist()
+        pages.append(PdfPageText(width, height, words_from_chars(text, rects),
+                                 [(x0, y0, x1, y1, bool(st), int(n)) for x0, y0, x1, y1, st, n in boxes]))
+    return pages
+
+
+def glib_pages(data: bytes, name: str) -> list[PdfPageText]:
     lib = _lib()
     error = ctypes.POINTER(_GError)()
     # poppler reads `data` in place: the bytes object outlives the document (closed below)
