@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import io
 import logging
 import os
 import re
@@ -487,12 +488,29 @@ def write_parquet(
         with pq.ParquetWriter(tmp, schema) as writer:
             wrote = False
             for batch in _batches(rows, batch_rows):
-                columns = [pa.array(col, type=f.type) for col, f in zip(zip(*batch), schema)]
-                writer.write_table(pa.Table.from_arrays(columns, schema=schema))
+                writer.write_table(_arrow_table(batch, table.column_names, schema))
                 wrote = True
             if not wrote:
-                writer.write_table(schema.empty_table())
+                writer.write_table(pa.Table.from_batches([], schema=schema))
     return path
+
+
+def _arrow_table(batch: list[Row], columns: list[str], schema):
+    """Rows as an Arrow table, through pyarrow's JSON reader (C++, one thread, one chunk).
+
+    Not `pa.array(column)`: it asks pandas whether a list is "array-like", and so imports pandas
+    (~0.5 s of the table writer's 0.6 s for 500 minutes); `schema.empty_table()` does too. Same
+    table, same types (the schema is given, so a column of None stays a string column).
+    """
+    import orjson
+    import pyarrow.json as pj
+
+    data = b"".join(orjson.dumps(dict(zip(columns, row))) + b"\n" for row in batch)
+    return pj.read_json(
+        io.BytesIO(data),
+        read_options=pj.ReadOptions(use_threads=False, block_size=len(data) + 1),
+        parse_options=pj.ParseOptions(explicit_schema=schema, unexpected_field_behavior="error"),
+    ).select(columns)
 
 
 _XLSX_MAX_CELL = 32767  # Excel's limit on characters in one cell

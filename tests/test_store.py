@@ -5,6 +5,9 @@ import copy
 import json
 import shutil
 import sqlite3
+import subprocess
+import sys
+from pathlib import Path
 
 import openpyxl
 import pyarrow.parquet as pq
@@ -426,3 +429,34 @@ def test_parquet_written_in_row_groups(tmp_path):
     empty = write_parquet(tmp_path / "e.parquet", table, iter([]), batch_rows=2)
     assert pq.read_table(empty).num_rows == 0
     assert pq.read_schema(empty).names == table.column_names
+
+
+def test_parquet_writer_keeps_types_and_never_imports_pandas(tmp_path):
+    """In a fresh interpreter, as the table writer's child process is: text, int and real columns
+    (None in each, a formula-like and a Bangla string) come back typed, and pandas (0.5 s to
+    import) was never loaded."""
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from pipeline.store import write_parquet\n"
+        "from pipeline.tables import TABLES\n"
+        "t = TABLES['indicators']\n"
+        "rows = [tuple({'text': '=1+1', 'int': 7, 'real': 2.5}[c.type] for c in t.columns),\n"
+        "        tuple({'text': 'কর্মশালা', 'int': None, 'real': None}[c.type] for c in t.columns)]\n"
+        f"write_parquet(Path({str(tmp_path / 'i.parquet')!r}), t, iter(rows))\n"
+        f"write_parquet(Path({str(tmp_path / 'e.parquet')!r}), t, iter([]))\n"
+        "print('pandas' in sys.modules)\n"
+    )
+    res = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60,
+                         cwd=Path(__file__).resolve().parents[1])
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.strip() == "False"
+    table = TABLES["indicators"]
+    got = pq.read_table(tmp_path / "i.parquet")
+    assert got.column_names == table.column_names
+    types = {"text": "string", "int": "int64", "real": "double"}
+    assert [str(f.type) for f in got.schema] == [types[c.type] for c in table.columns]
+    first, second = got.to_pylist()
+    assert all(first[c.name] == {"text": "=1+1", "int": 7, "real": 2.5}[c.type] for c in table.columns)
+    assert all(second[c.name] == ("কর্মশালা" if c.type == "text" else None) for c in table.columns)
+    assert pq.read_table(tmp_path / "e.parquet").schema == got.schema

@@ -11,7 +11,6 @@ import logging
 from dataclasses import dataclass
 from operator import attrgetter
 from statistics import median
-from collections.abc import Iterable
 from typing import NamedTuple
 
 from pipeline.model import Block
@@ -111,16 +110,22 @@ def rules_from_boxes(boxes: list[tuple[float, float, float, float]], thin: float
 RECT_MAX_POINTS = 5  # a rectangle drawn with `re`: a move, three lines and the closing line
 
 
-def rules_from_paths(paths: Iterable[tuple[float, float, float, float, bool, int]],
-                     thin: float) -> list[Rule]:
-    """Rulings from painted paths, each (x0, y0, x1, y1, stroked, points) with its box in page
-    coordinates: a path thinner than `thin` is a ruling; a stroked rectangle (a table drawn as
-    boxes, as LibreOffice draws cell borders) gives its four edges; other shapes give none."""
+def rules_from_paths(paths, thin: float) -> list[Rule]:
+    """Rulings from painted paths, rows of (x0, y0, x1, y1, stroked, points) with the box in page
+    coordinates (an array or a list of tuples): a path thinner than `thin` is a ruling; a stroked
+    rectangle (a table drawn as boxes, as LibreOffice draws cell borders) gives its four edges;
+    other shapes (glyph outlines, logos: most of a page's paths) give none and are dropped in
+    numpy before any Python object is made for them."""
+    import numpy as np
+
+    a = np.asarray(paths, dtype=float).reshape(-1, 6)
+    w, h = a[:, 2] - a[:, 0], a[:, 3] - a[:, 1]
+    keep = (w <= thin) | (h <= thin) | ((a[:, 4] != 0) & (a[:, 5] <= RECT_MAX_POINTS))
     boxes = []
-    for x0, y0, x1, y1, stroked, points in paths:
+    for x0, y0, x1, y1, _stroked, _points in a[keep].tolist():
         if x1 - x0 <= thin or y1 - y0 <= thin:
             boxes.append((x0, y0, x1, y1))
-        elif stroked and points <= RECT_MAX_POINTS:
+        else:  # a stroked rectangle
             boxes += [(x0, y0, x1, y0), (x0, y1, x1, y1), (x0, y0, x0, y1), (x1, y0, x1, y1)]
     return rules_from_boxes(boxes, thin)
 

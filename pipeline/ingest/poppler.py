@@ -59,9 +59,9 @@ class PdfPageText:
     width: float
     height: float
     words: list[Word]
-    # painted paths (x0, y0, x1, y1, stroked, points) in the words' coordinates, when the reader
-    # sees them (the native one); None: ask pdfium
-    paths: list[tuple[float, float, float, float, bool, int]] | None = None
+    # painted paths, one row (x0, y0, x1, y1, stroked 0/1, points) each in the words'
+    # coordinates, when the reader sees them (the native one); None: ask pdfium
+    paths: np.ndarray | None = None
 
 
 @lru_cache(maxsize=1)
@@ -140,9 +140,8 @@ def native_pages(data: bytes, name: str) -> list[PdfPageText]:
         except ValueError as e:
             raise CorruptFile(f"{name}: {e}") from e
         rects = np.frombuffer(chars).reshape(-1, 4)
-        boxes = np.frombuffer(paths).reshape(-1, mod.PATH_FIELDS).tolist()
         pages.append(PdfPageText(width, height, words_from_chars(text, rects),
-                                 [(x0, y0, x1, y1, bool(st), int(n)) for x0, y0, x1, y1, st, n in boxes]))
+                                 np.frombuffer(paths).reshape(-1, mod.PATH_FIELDS)))
     return pages
 
 
