@@ -1,4 +1,6 @@
-"""pipeline.memory on the real glibc allocator, each case in a fresh interpreter."""
+"""pipeline.memory on the real glibc allocator, and the worker's threads, each case in a fresh
+interpreter."""
+import os
 import subprocess
 import sys
 
@@ -33,3 +35,26 @@ def _kept_mb(mode: str) -> float:
 def test_freed_page_image_goes_back_to_the_os_only_with_the_fixed_threshold():
     assert _kept_mb("default") > 8  # the second page image stayed in the heap
     assert _kept_mb("tuned") < 1
+
+
+THREADS = """
+import os
+{first}
+import numpy as np
+np.ones((64, 64)) @ np.ones((64, 64))  # a BLAS call, as OCR preprocessing makes
+print(len(os.listdir("/proc/self/task")))
+"""
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="OpenBLAS starts no threads on one core")
+def test_numpy_runs_single_threaded_once_pipeline_is_imported():
+    """One worker process per core: numpy's OpenBLAS must not add spinning threads of its own."""
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+
+    def threads(first: str) -> int:
+        res = subprocess.run([sys.executable, "-c", THREADS.format(first=first)], capture_output=True,
+                             text=True, check=True, env=env)
+        return int(res.stdout)
+
+    assert threads("") > 1  # numpy alone: a thread pool
+    assert threads("import pipeline") == 1
