@@ -313,15 +313,14 @@ class SqliteStore:
             marks = ", ".join("?" * len(cols))
             sql = f'INSERT INTO "{name}" ({col_list}) VALUES ({marks})'
             c.executemany(sql, [tuple(r[k] for k in cols) for r in table_rows])
-        for r in rows["decisions"]:
-            cur = c.execute(
-                "INSERT INTO decisions_fts (text, doc_id, idx) VALUES (?, ?, ?)",
-                (r["text"] or "", doc_id, r["idx"]),
-            )
-            c.execute(
-                "INSERT INTO decisions_fts_rows (fts_rowid, doc_id) VALUES (?, ?)",
-                (cur.lastrowid, doc_id),
-            )
+        decisions = rows["decisions"]
+        if decisions:  # FTS rows numbered here, so both tables take one executemany
+            (top,) = c.execute("SELECT coalesce(max(rowid), 0) FROM decisions_fts").fetchone()
+            ids = range(top + 1, top + 1 + len(decisions))
+            c.executemany("INSERT INTO decisions_fts (rowid, text, doc_id, idx) VALUES (?, ?, ?, ?)",
+                          [(i, r["text"] or "", doc_id, r["idx"]) for i, r in zip(ids, decisions)])
+            c.executemany("INSERT INTO decisions_fts_rows (fts_rowid, doc_id) VALUES (?, ?)",
+                          [(i, doc_id) for i in ids])
 
     def upsert_document(self, doc: dict, file: DocumentFile | None = None) -> None:
         """Replace every row of ``doc["doc_id"]`` with this document's rows, in one transaction.
@@ -340,15 +339,30 @@ class SqliteStore:
         if not docs:
             return
         with self._transaction() as c:
+            stored = self._stored(c, [rows["meetings"][0]["doc_id"] for rows, _ in docs])
             for rows, file in docs:
                 doc_id = rows["meetings"][0]["doc_id"]
-                self._delete(c, doc_id)
+                if doc_id in stored:  # a new document has no rows to delete (11 statements saved)
+                    self._delete(c, doc_id)
                 self._insert(c, rows)
+                stored.add(doc_id)  # the same document twice in one batch: the second replaces
                 if file is not None:
                     c.execute(
                         "INSERT INTO document_files VALUES (?, ?, ?, ?)",
                         (doc_id, file.pipeline_version, file.size, file.mtime_ns),
                     )
+
+    @staticmethod
+    def _stored(c: sqlite3.Connection, doc_ids: list[str]) -> set[str]:
+        """Which of `doc_ids` have rows: their meeting row, or their document_files row."""
+        found: set[str] = set()
+        for i in range(0, len(doc_ids), 500):  # SQLite's limit on bound parameters is 999+
+            chunk = doc_ids[i:i + 500]
+            marks = ", ".join("?" * len(chunk))
+            for table in ("meetings", "document_files"):
+                found.update(r[0] for r in c.execute(
+                    f'SELECT doc_id FROM "{table}" WHERE doc_id IN ({marks})', chunk))
+        return found
 
     def remove_document(self, doc_id: str) -> None:
         with self._transaction() as c:

@@ -189,6 +189,18 @@ def test_upsert_twice_never_duplicates(tmp_path):
         assert all(db.count(name) in (0, 1) for name in TABLES)
 
 
+def test_one_batch_with_new_stored_and_repeated_documents(tmp_path):
+    with SqliteStore(tmp_path) as db:
+        db.upsert_document(make_doc("aaa"))
+        changed = make_doc("aaa", decisions=[{"text": "নতুন সিদ্ধান্ত বাস্তবায়ন করতে হবে।"}])
+        db.upsert_rows([(flatten(make_doc("bbb")), None), (flatten(changed), None),
+                        (flatten(make_doc("bbb")), None)])
+        assert db.doc_ids() == ["aaa", "bbb"]
+        assert db.count("decisions") == 3 and db.count("meetings") == 2
+        assert [h["doc_id"] for h in db.search_decisions("প্রশিক্ষণ")] == ["bbb"]
+        assert [h["doc_id"] for h in db.search_decisions("নতুন")] == ["aaa"]
+
+
 def test_sqlite_wal_keys_and_indexes(tmp_path):
     with SqliteStore(tmp_path) as db:
         db.upsert_document(make_doc("aaa"))
