@@ -19,6 +19,7 @@ processes (CSV + Parquet in one, XLSX in the other), streamed from SQLite.
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import io
@@ -376,13 +377,14 @@ def plan(inputs: list[Input], out: Path, hashes: HashCache, previous: dict[str, 
 
 
 def process_all(todo: list[tuple[Input, str]], opts: RunOptions, db: SqliteStore,
-                journal: Journal) -> dict[str, dict]:
-    """Process, store and journal every file of ``todo``; their manifest rows."""
+                journal: Journal, pool=None) -> dict[str, dict]:
+    """Process, store and journal every file of ``todo``; their manifest rows. ``pool``: the
+    local executor's worker pool, when one was started already (`_local_pool`)."""
     rows: dict[str, dict] = {}
     committer = Committer(db, journal)
     sha_of = {inp.display: sha for inp, sha in todo}
     try:
-        for done in _execute(todo, opts):
+        for done in _execute(todo, opts, pool):
             o = done.outcome
             o.sha256 = o.sha256 or sha_of[o.path]  # a file that failed to open has none of its own
             row = _row(o)
@@ -400,16 +402,19 @@ def run(paths: list[str], opts: RunOptions) -> tuple[int, list[dict]]:
     out = opts.out
     out.mkdir(parents=True, exist_ok=True)
     journal = Journal(out / ".work" / "journal.jsonl")
-    hashes = HashCache.load(out / ".work" / "hashes.json")
-    inputs, rows = expand_inputs(paths, out, hashes)
-    with SqliteStore(out) as db:
+    # the workers load the pipeline (~1.3 s) while this process hashes and plans
+    with _local_pool(opts) as pool, SqliteStore(out) as db:
+        hashes = HashCache.load(out / ".work" / "hashes.json")
+        inputs, rows = expand_inputs(paths, out, hashes)
         planned = plan(inputs, out, hashes, journal.read(), db.document_files(), opts.force)
         rows.update(planned.rows)
         log.info("%d inputs: %d to process, %d hashes remembered (%.2f s)", len(inputs), len(planned.todo),
                  hashes.hits, time.perf_counter() - t0)
         hashes.save()
         db.upsert_rows((flatten(c.record), c.file) for c in planned.reload)
-        rows.update(process_all(planned.todo, opts, db, journal))
+        if not planned.todo:
+            idle(pool)
+        rows.update(process_all(planned.todo, opts, db, journal, pool))
         log.info("processed %d files (%.2f s)", len(planned.todo), time.perf_counter() - t0)
         live = {r.get("doc_id") for r in rows.values() if r.get("doc_id")}
         for stale in set(db.doc_ids()) - live:  # e.g. the old version of an edited file
@@ -493,13 +498,42 @@ def _progress(total: int, opts: RunOptions):
     return tqdm(total=total, unit="file", disable=not show, dynamic_ncols=True)
 
 
-def _execute(todo: list[tuple[Input, str]], opts: RunOptions) -> Iterator[Stored]:
+def _execute(todo: list[tuple[Input, str]], opts: RunOptions, pool=None) -> Iterator[Stored]:
     if not todo:
         return
     if opts.executor == "dask":
         yield from _execute_dask(todo, opts)
+    elif pool is not None:
+        yield from _execute_local(todo, opts, pool)
     else:
-        yield from _execute_local(todo, opts)
+        with _local_pool(opts) as pool:
+            yield from _execute_local(todo, opts, pool)
+
+
+@contextlib.contextmanager
+def _local_pool(opts: RunOptions):
+    """pebble's ProcessPool for the local executor, its workers started (forked, then loading the
+    pipeline in `warm_worker`) at once, so they load while this process hashes and plans; None for
+    the Dask executor. `idle` stops a pool that is given no work without waiting for its workers."""
+    if opts.executor != "local":
+        yield None
+        return
+    from pebble import ProcessPool
+
+    pool = ProcessPool(max_workers=max(1, opts.workers), initializer=warm_worker,
+                       context=multiprocessing.get_context("fork"))  # fork: the main process is small
+    assert pool.active  # starts the workers now (pebble would at the first task)
+    try:
+        yield pool
+    finally:
+        pool.close()
+        pool.join()
+
+
+def idle(pool) -> None:
+    """Nothing to process (an unchanged archive): stop the workers, loaded or not."""
+    if pool is not None:
+        pool.stop()
 
 
 def _crash(inp: Input, sha: str, kind: str, message: str) -> Stored:
@@ -518,49 +552,48 @@ def largest_first(todo: list[tuple[Input, str]]) -> list[tuple[Input, str]]:
     return sorted(todo, key=size, reverse=True)
 
 
-def _execute_local(todo: list[tuple[Input, str]], opts: RunOptions) -> Iterator[Stored]:
+def _execute_local(todo: list[tuple[Input, str]], opts: RunOptions, pool) -> Iterator[Stored]:
     """pebble's ProcessPool: a worker that segfaults or hangs past --timeout is replaced, the file named.
 
     Files are handed out a few per worker ahead, largest first, and results taken as they finish.
     """
-    from pebble import ProcessExpired, ProcessPool
+    from pebble import ProcessExpired
 
     bar = _progress(len(todo), opts)
     failures = pages = 0
     workers = max(1, opts.workers)
     queue = iter(largest_first(todo))
     running: dict = {}
-    with ProcessPool(max_workers=workers, initializer=warm_worker,
-                     context=multiprocessing.get_context("fork")) as pool:  # fork: the main process is small
-        def hand_out() -> None:
-            while len(running) < workers * QUEUED_PER_WORKER:
-                item = next(queue, None)
-                if item is None:
-                    return
-                inp = item[0]
-                fut = pool.schedule(process_and_store, args=(inp.path, inp.display, str(opts.out), opts.ocr),
-                                    timeout=opts.timeout)
-                running[fut] = item
 
+    def hand_out() -> None:
+        while len(running) < workers * QUEUED_PER_WORKER:
+            item = next(queue, None)
+            if item is None:
+                return
+            inp = item[0]
+            fut = pool.schedule(process_and_store, args=(inp.path, inp.display, str(opts.out), opts.ocr),
+                                timeout=opts.timeout)
+            running[fut] = item
+
+    hand_out()
+    while running:
+        finished, _ = wait(running, return_when=FIRST_COMPLETED)
+        for fut in finished:
+            inp, sha = running.pop(fut)
+            try:
+                done = fut.result()
+            except FutureTimeout:
+                done = _crash(inp, sha, "timeout", f"no result within {opts.timeout:g} s")
+            except ProcessExpired as e:
+                done = _crash(inp, sha, "worker-crashed", f"worker died (exit code {e.exitcode})")
+            except Exception as e:  # noqa: BLE001 - recorded, the batch goes on
+                done = _crash(inp, sha, "internal-error", f"{type(e).__name__}: {e}")
+            failures += done.outcome.status in FAILED
+            pages += done.outcome.pages or 0
+            bar.set_postfix(pages=pages, failed=failures, refresh=False)
+            bar.update(1)
+            yield done
         hand_out()
-        while running:
-            finished, _ = wait(running, return_when=FIRST_COMPLETED)
-            for fut in finished:
-                inp, sha = running.pop(fut)
-                try:
-                    done = fut.result()
-                except FutureTimeout:
-                    done = _crash(inp, sha, "timeout", f"no result within {opts.timeout:g} s")
-                except ProcessExpired as e:
-                    done = _crash(inp, sha, "worker-crashed", f"worker died (exit code {e.exitcode})")
-                except Exception as e:  # noqa: BLE001 - recorded, the batch goes on
-                    done = _crash(inp, sha, "internal-error", f"{type(e).__name__}: {e}")
-                failures += done.outcome.status in FAILED
-                pages += done.outcome.pages or 0
-                bar.set_postfix(pages=pages, failed=failures, refresh=False)
-                bar.update(1)
-                yield done
-            hand_out()
     bar.close()
 
 
