@@ -522,7 +522,8 @@ def _local_pool(opts: RunOptions):
 
     pool = ProcessPool(max_workers=max(1, opts.workers), initializer=warm_worker,
                        context=multiprocessing.get_context("fork"))  # fork: the main process is small
-    assert pool.active  # starts the workers now (pebble would at the first task)
+    if not pool.active:  # asking starts the workers now (pebble would at the first task)
+        raise RuntimeError("the worker pool did not start")
     try:
         yield pool
     finally:
