@@ -240,3 +240,20 @@ def test_native_reader_gives_glib_words_and_pdfium_tables(built, kind):
     finally:
         doc.close()
     assert cells >= 8  # the seed's 4-column table was found as a table
+
+
+@pytest.mark.slow
+def test_pdfium_is_opened_only_when_a_page_needs_it(built, monkeypatch):
+    """A text PDF whose every page passes the quality check is read by poppler alone; a scan
+    (no text layer) still opens pdfium, for its blank check and the image check."""
+    from pipeline.ingest import ingest
+    from pipeline.ingest import pdf as pdf_module
+
+    opened = []
+    real_open = pdf_module._open
+    monkeypatch.setattr(pdf_module, "_open", lambda path, name: opened.append(name) or real_open(path, name))
+    doc = ingest(built[2]["lo-pdf"].path)
+    assert doc.page_count == len(doc.pages) > 1
+    assert {p.text_source for p in doc.pages} == {"text-layer"} and opened == []
+    scan = ingest(built[2]["scan200"].path, ocr="never")
+    assert opened == [built[2]["scan200"].path.name] and scan.page_count == len(scan.pages)

@@ -59,6 +59,27 @@ def _open(path: str, name: str):
         raise CorruptFile(f"{name}: pdfium cannot open it: {e}") from e
 
 
+class LazyPdfium:
+    """pypdfium2's document, opened on first use: a text PDF whose pages all pass the quality check
+    is read by poppler alone (its page count and rulings too, with the native reader), and pdfium is
+    only opened for a blank check, OCR, the image check or the GLib reader's rulings."""
+
+    def __init__(self, path: str, name: str):
+        self.path, self.name = path, name
+        self._doc = None
+
+    @property
+    def doc(self):
+        if self._doc is None:
+            self._doc = _open(self.path, self.name)
+        return self._doc
+
+    def close(self) -> None:
+        if self._doc is not None:
+            self._doc.close()
+            self._doc = None
+
+
 def check_complete(data: bytes, name: str) -> None:
     if b"%%EOF" not in data[-EOF_WINDOW:]:
         raise CorruptFile(f"{name}: no %%EOF trailer (truncated PDF)")
@@ -239,25 +260,25 @@ def _ingest_pdf(path: str, data: bytes, name: str, ocr: str, dpi: int) -> tuple[
     from pipeline import legacy, quality
     from pipeline.ingest import ocr as ocr_mod
 
-    pdf = _open(path, name)
+    pdfium = LazyPdfium(path, name)
     try:
-        n = len(pdf)
+        texts = pdf_words(data, name) if ocr != "always" else []
+        n = len(texts) if ocr != "always" else len(pdfium.doc)
         if n == 0:
             raise NoContent(f"{name}: PDF has no pages")
-        texts = pdf_words(data, name) if ocr != "always" else []
         all_text = " ".join(w.text for t in texts for w in t.words)
         bijoy = False
         if all_text.strip() and not BANGLA.search(all_text):
             bijoy = legacy.looks_like_bijoy(all_text) or bijoy_fonts(path)
-        if not all_text.strip() and ocr == "never" and not has_images(pdf):
+        if not all_text.strip() and ocr == "never" and not has_images(pdfium.doc):
             raise NoContent(f"{name}: no text layer and no images")
         pages: list[Page] = []
         for i in range(n):
-            text = texts[i] if i < len(texts) else None
+            text = texts[i] if texts else None
             blocks = []
             if text is not None and text.words:
                 rules = (rules_from_paths(text.paths, RULE_THIN) if text.paths is not None
-                         else load_rules(pdf, i))
+                         else load_rules(pdfium.doc, i))
                 blocks = page_blocks(text.words, rules, i + 1, BACKEND)
                 if bijoy:
                     _convert_blocks(blocks, legacy.bijoy_to_unicode)
@@ -273,7 +294,7 @@ def _ingest_pdf(path: str, data: bytes, name: str, ocr: str, dpi: int) -> tuple[
             if ocr != "always" and acceptable:
                 pages.append(pg)
                 continue
-            page = pdf[i]  # pypdfium2's page object: only for the blank check and OCR
+            page = pdfium.doc[i]  # pypdfium2's page object: only for the blank check and OCR
             if not blocks and _blank(page):
                 pg.warnings.append("blank page")
             elif ocr == "always" or (ocr != "never" and not acceptable):
@@ -289,8 +310,8 @@ def _ingest_pdf(path: str, data: bytes, name: str, ocr: str, dpi: int) -> tuple[
             pages.append(pg)
         join_split_rows(pages)
         if not any(p.blocks for p in pages):
-            if not has_images(pdf):
+            if not has_images(pdfium.doc):
                 raise NoContent(f"{name}: no text and no images")
         return pages, {"page_count": n, "bijoy_fonts": bijoy}
     finally:
-        pdf.close()
+        pdfium.close()
