@@ -92,3 +92,30 @@ def test_native_reader_paths_give_pdfiums_rulings_at_any_depth(page):
     for a in ours:
         (b,) = [b for b in theirs if b.horizontal == a.horizontal and max(
             abs(a.x0 - b.x0), abs(a.y0 - b.y0), abs(a.x1 - b.x1), abs(a.y1 - b.y1)) <= 0.5]
+
+
+def _saved_page(build) -> bytes:
+    pdf = pdfium.PdfDocument.new()
+    pg = pdf.new_page(400, 400)
+    build(pg)
+    pg.gen_content()
+    buf = io.BytesIO()
+    pdf.save(buf)
+    return buf.getvalue()
+
+
+def test_native_reader_notes_a_filled_and_stroked_path_once():
+    """`B` (fill, then stroke: one pdfium path object) is one path, stroked, whose edges are rulings;
+    a rectangle only filled is a shape, not a table."""
+    def build(pg):
+        both = c.FPDFPageObj_CreateNewRect(20, 20, 200, 100)
+        c.FPDFPath_SetDrawMode(both, c.FPDF_FILLMODE_ALTERNATE, 1)
+        pg.insert_obj(pdfium.PdfObject(both))
+        filled = c.FPDFPageObj_CreateNewRect(20, 250, 200, 100)
+        c.FPDFPath_SetDrawMode(filled, c.FPDF_FILLMODE_ALTERNATE, 0)
+        pg.insert_obj(pdfium.PdfObject(filled))
+
+    (text,) = native_pages(_saved_page(build), "t.pdf")
+    assert [(bool(stroked), int(points)) for *_, stroked, points in text.paths.tolist()] == [(True, 5), (False, 5)]
+    rules = rules_from_paths(text.paths, RULE_THIN)
+    assert len(rules) == 4 and all(279 <= r.y0 <= 381 for r in rules)  # the stroked one's edges only

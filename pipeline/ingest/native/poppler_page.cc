@@ -1,8 +1,8 @@
 // One pass of poppler over a PDF page: its text, one box per character, and its painted paths.
 //
-// pipeline/ingest/poppler.py reads text through libpoppler-glib (poppler's own GLib binding) and
-// pipeline/ingest/pdf.py read ruling lines through pdfium: two libraries parsing every page's
-// content stream, and a Python walk over ~1,500 pdfium objects a page to find the few paths.
+// Without it, pipeline/ingest/poppler.py reads text through libpoppler-glib (poppler's own GLib
+// binding) and pipeline/ingest/pdf.py reads ruling lines through pdfium: two libraries parsing
+// every page's content stream, and a Python walk over ~1,500 pdfium objects a page for the few paths.
 // Here poppler's TextOutputDev builds the same text page the GLib binding builds
 // (poppler_page_get_text_page in glib/poppler-page.cc: TextOutputDev(nullptr, true, 0, false,
 // false), 72 dpi, no rotation, crop box) while a subclass notes the bounding box of each path it
@@ -36,8 +36,9 @@
 namespace {
 
 // A painted path, in the text's coordinates (points, top-left origin): its box, whether it was
-// stroked (the box then includes half the line width, as pdfium's object bounds do) and how many
-// points it has (a rectangle drawn with `re` has 5).
+// stroked (the box then reaches half the line width past the path, as the ink does; pdfium's
+// bounds reach a whole width, room for a miter join) and how many points it has (a rectangle
+// drawn with `re` has 5).
 struct PathBox {
     double x0, y0, x1, y1, stroked, points;
 };
@@ -59,23 +60,22 @@ public:
     }
     void fill(GfxState *state) override
     {
-        note(state, false);
-        last_fill = state->getPath();
+        last_fill = note(state, false) ? state->getPath() : nullptr;
         TextOutputDev::fill(state);
     }
     void eoFill(GfxState *state) override
     {
-        note(state, false);
-        last_fill = state->getPath();
+        last_fill = note(state, false) ? state->getPath() : nullptr;
         TextOutputDev::eoFill(state);
     }
 
     std::vector<PathBox> paths;
 
 private:
-    const GfxPath *last_fill = nullptr;
+    const GfxPath *last_fill = nullptr; // the path of the last box noted, if a fill's
 
-    void note(GfxState *state, bool stroked)
+    // Notes the path's box; false for a path with no points (nothing noted).
+    bool note(GfxState *state, bool stroked)
     {
         const GfxPath *path = state->getPath();
         double x0 = std::numeric_limits<double>::infinity(), y0 = x0, x1 = -x0, y1 = -x0;
@@ -93,7 +93,7 @@ private:
             }
         }
         if (points == 0) {
-            return;
+            return false;
         }
         if (stroked) {
             // a zero-width line is drawn one device pixel wide; pdfium counts it as 1 point
@@ -105,6 +105,7 @@ private:
             y1 += half;
         }
         paths.push_back({ x0, y0, x1, y1, stroked ? 1.0 : 0.0, double(points) });
+        return true;
     }
 };
 
