@@ -6,7 +6,9 @@ is reported as 1.0 but left out of the macro average).
 
 - Text is compared after ``fold_for_match`` (NFC, Bangla digits -> ASCII, ZWJ/ZWNJ removed, curly
   quotes straightened, whitespace collapsed, edge punctuation stripped).
-- Exact: doc_type, meeting_date, meeting_time, memo.date, memo.date_bangla (day, month, year);
+- doc_type is scored as "is it minutes or not": `notice` predicted for `other` counts as right,
+  `minutes` for `notice` does not.
+- Exact: meeting_date, meeting_time, memo.date, memo.date_bangla (day, month, year);
   memo.number compares digits and dots only.
 - Fuzzy (difflib ratio >= 0.85 on folded text): title, office, chair.name, chair.designation, venue.
 - A scalar is a TP only when right; a wrong value is FP + FN; a value where gold is null is FP; null
@@ -15,6 +17,9 @@ is reported as 1.0 but left out of the macro average).
   by text, distribution by recipient, signatories by name, followups by decision. Unmatched
   predictions are FPs, unmatched gold items FNs.
 - indicators match when unit, target and achieved are equal and office similarity >= 0.8.
+- Sub-fields of matched items, only where the gold item has the key: `decision.deadline` (exact ISO
+  date), `decision.responsible` (right when any predicted entry matches any gold entry at >= 0.8 or
+  contains it), `followup.status` (exact). Scored with the scalar rule on each matched pair.
 - A field whose key is missing from a gold file is not scored for that document; a prediction of
   None (the pipeline failed on the document) turns every gold value into a false negative.
 """
@@ -44,10 +49,17 @@ LIST_KEYS = {
     "signatories": "name",
     "followups": "decision",
 }
+# SUB_FIELDS: "<list>.<key>" scored on the one-to-one matched pairs of that list (EVAL.md)
+SUB_FIELDS = {
+    "decision.responsible": ("decisions", "responsible"),
+    "decision.deadline": ("decisions", "deadline"),
+    "followup.status": ("followups", "status"),
+}
+RESPONSIBLE_THRESHOLD = 0.8
 FIELDS = (
     "doc_type", "title", "office", "chair.name", "chair.designation", "meeting_date", "meeting_time",
     "venue", "memo.number", "memo.date", "memo.date_bangla", "agenda_items", "decisions",
-    "distribution", "signatories", "indicators", "followups",
+    "distribution", "signatories", "indicators", "followups", *SUB_FIELDS,
 )
 
 MISSING = object()  # a key absent from the gold file: the field is not scored for that document
@@ -176,6 +188,12 @@ def bangla_date_same(g: Any, p: Any) -> bool:
 
 def match_one_to_one(gold: list, pred: list, sim: Callable[[Any, Any], float], threshold: float) -> int:
     """Greedy one-to-one matching, best similarity first; returns the number of matched pairs."""
+    return len(matched_pairs(gold, pred, sim, threshold))
+
+
+def matched_pairs(gold: list, pred: list, sim: Callable[[Any, Any], float],
+                  threshold: float) -> list[tuple[int, int]]:
+    """Greedy one-to-one matching, best similarity first: the (gold index, predicted index) pairs."""
     pairs = []
     for i, g in enumerate(gold):
         for j, p in enumerate(pred):
@@ -183,12 +201,13 @@ def match_one_to_one(gold: list, pred: list, sim: Callable[[Any, Any], float], t
             if s >= threshold:
                 pairs.append((s, i, j))
     pairs.sort(key=lambda t: (-t[0], t[1], t[2]))
-    used_g, used_p = set(), set()
+    used_g, used_p, out = set(), set(), []
     for _, i, j in pairs:
         if i not in used_g and j not in used_p:
             used_g.add(i)
             used_p.add(j)
-    return len(used_g)
+            out.append((i, j))
+    return out
 
 
 def score_list(gold: list, pred: list, sim: Callable[[Any, Any], float], threshold: float) -> Counts:
@@ -236,8 +255,49 @@ def get_path(record: dict | None, path: str) -> Any:
     return cur
 
 
+def is_minutes_same(g: Any, p: Any) -> bool:
+    """EVAL.md: doc_type is "is it minutes or not"; notice and other are one class."""
+    return (fold_for_match(str(g)) == "minutes") == (fold_for_match(str(p)) == "minutes")
+
+
+def responsible_same(g: Any, p: Any) -> bool:
+    """Any predicted entry matches any gold entry (similarity >= 0.8, or the gold entry inside it)."""
+    gs = [g] if isinstance(g, str) else list(g or [])
+    ps = [p] if isinstance(p, str) else list(p or [])
+    return any(similarity(a, b) >= RESPONSIBLE_THRESHOLD or (fold_for_match(a) and fold_for_match(a) in fold_for_match(b))
+               for a in gs for b in ps)
+
+
+def _empty_list_is_null(value: Any) -> Any:
+    return None if isinstance(value, list) and not value else value
+
+
+def score_sub_field(name: str, gold: dict, pred: dict | None) -> Counts | None:
+    """A sub-field of the matched items of a list, on the pairs where the gold item has the key."""
+    list_name, key = SUB_FIELDS[name]
+    g_items = get_path(gold, list_name)
+    if g_items is MISSING or not g_items:
+        return None
+    p_items = (None if pred is None else get_path(pred, list_name))
+    p_items = [] if p_items in (None, MISSING) else p_items
+    keyed = [i for i, item in enumerate(g_items) if isinstance(item, dict) and key in item]
+    if not keyed:
+        return None
+    total = Counts()
+    same = responsible_same if key == "responsible" else exact_same
+    for i, j in matched_pairs(g_items, p_items, keyed_similarity(LIST_KEYS[list_name]), FUZZY_THRESHOLD):
+        if i in keyed:
+            pv = p_items[j].get(key) if isinstance(p_items[j], dict) else None
+            c = score_scalar(_empty_list_is_null(g_items[i][key]), _empty_list_is_null(pv), same)
+            total.add(Counts(c.tp, c.fp, c.fn))
+    total.docs = 1
+    return total
+
+
 def score_field(name: str, gold: dict, pred: dict | None) -> Counts | None:
     """Counts for one field of one document, or None when the gold file does not have the field."""
+    if name in SUB_FIELDS:
+        return score_sub_field(name, gold, pred)
     g = get_path(gold, name)
     if g is MISSING:
         return None
@@ -254,6 +314,8 @@ def score_field(name: str, gold: dict, pred: dict | None) -> Counts | None:
         return score_scalar(g, p, bangla_date_same)
     if name in FUZZY_FIELDS:
         return score_scalar(g, p, fuzzy_same)
+    if name == "doc_type":
+        return score_scalar(g, p, is_minutes_same)
     return score_scalar(g, p, exact_same)
 
 

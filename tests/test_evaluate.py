@@ -123,9 +123,43 @@ def test_fuzzy_fields_threshold():
     assert counts(r, "chair.designation") == (0, 1, 1)
 
 
-def test_doc_type_exact():
+def test_doc_type_is_minutes_or_not():
     assert counts(one({"doc_type": "minutes"}, {"doc_type": "notice"}), "doc_type") == (0, 1, 1)
     assert counts(one({"doc_type": "minutes"}, {"doc_type": "minutes"}), "doc_type") == (1, 0, 0)
+    # EVAL.md: a notice predicted for an `other` counts as right; minutes for a notice does not
+    assert counts(one({"doc_type": "other"}, {"doc_type": "notice"}), "doc_type") == (1, 0, 0)
+    assert counts(one({"doc_type": "notice"}, {"doc_type": "minutes"}), "doc_type") == (0, 1, 1)
+
+
+def test_decision_sub_fields_scored_on_matched_pairs_only():
+    gold = {"decisions": [
+        {"text": "জেলা তথ্য বাতায়ন হালনাগাদ করতে হবে।", "responsible": ["সকল উপজেলা নির্বাহী অফিসার"],
+         "deadline": "2022-05-31"},
+        {"text": "ই-নথিতে নোট নিষ্পত্তির হার ৮০ শতাংশে উন্নীত করতে হবে।", "responsible": ["সকল শাখা"]},
+        {"text": "কোনো মিল নেই এমন একটি সিদ্ধান্ত।", "deadline": "2022-06-30"},
+    ]}
+    pred = {"decisions": [
+        # matched; responsible contains the gold entry; deadline right
+        {"text": "জেলা তথ্য বাতায়ন হালনাগাদ করতে হবে।", "responsible": ["সকল উপজেলা নির্বাহী অফিসার, মাদারীপুর"],
+         "deadline": "2022-05-31"},
+        # matched; responsible wrong
+        {"text": "ই-নথিতে নোট নিষ্পত্তির হার ৮০ শতাংশে উন্নীত করতে হবে।", "responsible": ["জেলা প্রশাসক"],
+         "deadline": "2022-07-01"},
+    ]}
+    r = one(gold, pred)
+    assert counts(r, "decision.responsible") == (1, 1, 1)
+    # the second gold decision has no deadline key: not scored; the third is unmatched: not scored
+    assert counts(r, "decision.deadline") == (1, 0, 0)
+    r = one(gold, {"decisions": [dict(pred["decisions"][0], deadline=None)]})
+    assert counts(r, "decision.deadline") == (0, 0, 1)
+
+
+def test_followup_status_exact_on_matched_followups():
+    gold = {"followups": [{"decision": "জেলা তথ্য বাতায়ন হালনাগাদ করতে হবে।", "status": "in-progress"}]}
+    assert counts(one(gold, {"followups": [{"decision": "জেলা তথ্য বাতায়ন হালনাগাদ করতে হবে।",
+                                             "status": "done"}]}), "followup.status") == (0, 1, 1)
+    assert counts(one(gold, {"followups": [{"decision": "জেলা তথ্য বাতায়ন হালনাগাদ করতে হবে।",
+                                             "status": "in-progress"}]}), "followup.status") == (1, 0, 0)
 
 
 # ----------------------------------------------------------------------------------- lists
