@@ -39,13 +39,13 @@ def extract(doc: Document) -> dict:
     prose = prose_sentences(lines)  # split once: header, decisions and indicators all read them
     h = extract_header(lines, prose)
     memo = extract_memo(lines)
-    doc_type = classify(lines, h.title)
-    mined = doc_type == "minutes"
-    agenda = extract_agenda(lines) if mined else []
-    followups = extract_followups(lines) if mined else []
+    kind = classify(lines, h.title)
+    # every kind gets every field: a notice's agenda, a news item's chair stay in its JSON (the
+    # tables keep only minutes' rows, pipeline/tables.py), so nothing found is thrown away
+    agenda = extract_agenda(lines)
+    followups = extract_followups(lines)
     fu_lines = {f.line for f in followups} | {f.progress_line for f in followups if f.progress_line is not None}
-    decisions = [d for d in extract_decisions(lines, agenda, h.meeting_date, prose) if d.line not in fu_lines] \
-        if mined else []
+    decisions = [d for d in extract_decisions(lines, agenda, h.meeting_date, prose) if d.line not in fu_lines]
     signatories = extract_signatories(lines, _signature_start(lines, [d.line for d in decisions], h.title_line))
     chair = h.chair
     if chair and not chair.name and chair.designation:
@@ -55,7 +55,9 @@ def extract(doc: Document) -> dict:
         if match:
             chair = type(chair)(match.name, chair.designation, chair.office)
     rec = {
-        "doc_type": doc_type,
+        "doc_type": kind.kind,
+        "doc_type_confidence": kind.confidence,
+        "doc_type_cues": list(kind.cues),
         "title": h.title,
         "office": h.office,
         "chair": ({"name": chair.name, "designation": chair.designation, "office": chair.office}
@@ -78,7 +80,7 @@ def extract(doc: Document) -> dict:
         "indicators": [{"office": i.office, "activity_code": i.activity_code, "unit": i.unit,
                         "target": i.target, "achieved": i.achieved,
                         "evidence": {"page": i.page, "quote": i.quote}}
-                       for i in (extract_indicators(lines, h.office, frozenset(fu_lines), prose) if mined else [])],
+                       for i in extract_indicators(lines, h.office, frozenset(fu_lines), prose)],
     }
     rec["warnings"] = memo.warnings + warnings_for(rec)
     return rec

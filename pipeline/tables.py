@@ -204,6 +204,12 @@ def flatten(doc: dict) -> dict[str, list[dict]]:
     doc_id = doc.get("doc_id")
     if not isinstance(doc_id, str) or not doc_id.strip():
         raise ValueError(f"document has no doc_id: {str(doc)[:120]}")
+    if doc.get("doc_type", "minutes") != "minutes":
+        # SCHEMA.md: notices, orders and news items are recognised and keep all their fields in their
+        # JSON, but only their meetings row (which says doc_type) and warnings reach the tables
+        doc = {k: v for k, v in doc.items() if k in ("doc_id", "source", "doc_type", "title", "office",
+                                                    "chair", "meeting_date", "meeting_time", "venue",
+                                                    "memo", "warnings")}
     raw = {
         "meetings": [_meeting_row(doc)],
         "agenda_items": _child_rows(doc_id, _items(doc.get("agenda_items")), _obj),
