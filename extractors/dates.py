@@ -187,17 +187,18 @@ def _date_patterns() -> _Patterns:
             flags,
         ),
         # DAY_MONTH_YEAR — "সভার তারিখ\t১৬ মে ২০২২", "২১ সেপ্টম্বর, ২০১৭",
-        # "গত ১লা মার্চ, ২০২২ হতে ৩ মার্চ, ২০২২ তারিখ", "16 May 2022", "16-May-2022"
+        # "গত ১লা মার্চ, ২০২২ হতে ৩ মার্চ, ২০২২ তারিখ", "16 May 2022", "16-May-2022", and an apostrophe
+        # before the year: "৩১ আগষ্ট’২০১৭ ইং"
         day_month_year=regex.compile(
             rf"{NOT_DIGIT_BEFORE}(?P<d>{DIGIT}{{1,2}}){ordinal}?[\s\-]{{0,3}}"
-            rf"(?P<mon>{g_month})\.?\s*[,\-/]?\s*(?P<y>{DIGIT}{{4}}){NOT_DIGIT_AFTER}",
+            rf"(?P<mon>{g_month})\.?\s*[,\-/’'‘]?\s*(?P<y>{DIGIT}{{4}}){NOT_DIGIT_AFTER}",
             flags,
         ),
         # GARBLED_MONTH_DATE — a day, a Bangla word that is no known month, a year: "২১ সেপেটম্বর, ২০১৭";
         # the word becomes a month only through fuzzy_gregorian_month
         garbled=regex.compile(
             rf"{NOT_DIGIT_BEFORE}(?P<d>{DIGIT}{{1,2}}){ordinal}?[\s\-]{{0,3}}"
-            rf"(?P<mon>\p{{Bengali}}{{{FUZZY_MONTH_MIN_LEN},14}}){WORD_END}\s*[,\-/]?\s*(?P<y>{DIGIT}{{4}}){NOT_DIGIT_AFTER}",
+            rf"(?P<mon>\p{{Bengali}}{{{FUZZY_MONTH_MIN_LEN},14}}){WORD_END}\s*[,\-/’'‘]?\s*(?P<y>{DIGIT}{{4}}){NOT_DIGIT_AFTER}",
             flags,
         ),
         # MONTH_DAY_YEAR — "May 16, 2022", "মে ১৬, ২০২২"

@@ -171,7 +171,8 @@ def classify(lines: list[Line], title: str | None) -> DocType:
                 break  # one title cue per kind
     body_sk = skeleton("\n".join(ln.text for ln in lines))
     top_sk = skeleton("\n".join(ln.text for ln in _top(lines)))
-    for phrase in c.neutral:
+    # a letter's subject about minutes ("… কার্যবিবরণী প্রকাশ প্রসঙ্গে") says nothing for minutes in the body either
+    for phrase in c.neutral + ((title_sk,) if letter and title_sk else ()):
         body_sk = body_sk.replace(phrase, "|")
         top_sk = top_sk.replace(phrase, "|")
     for kind, word, sk, w in c.body_longest_first:

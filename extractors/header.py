@@ -27,6 +27,8 @@ class Header:
     attendance: str | None = None
 
 
+TITLE_SPAN = 6  # a section name and the document's title stand within a few lines of each other
+MEETING_KEYS = ("chair", "date", "time", "venue")  # the key block under a title: সভাপতি, তারিখ, সময়, স্থান
 # NUMBERED_SUBJECT: a numbered agenda subject is not the title: "বিষয় নং-০১: পূর্ববর্তী সভার কার্যবিবরণী পাঠ ও অনুমোদন।"
 NUMBERED_SUBJECT = re.compile(r"^(নং|নম্বর)")
 # SENTENCE_END: a line ending in a danda or colon is a sentence or a key, not a title:
@@ -38,7 +40,7 @@ NOT_TITLE_HALF = re.compile(r"[।:ঃ;]\s*$|www\s*\.|@|\.\s*gov|^\(")
 # POSTCODE_END: an address line ends in a postcode: "সমবায় ভবন, এফ-১০, আগারগাঁও, ঢাকা-১২০৭"
 POSTCODE_END = re.compile(r"[০-৯0-9]{4}$")
 # CLAUSE_WORD: a word of the sentence before the chair's name: "… তারিখে … জনাব X" -> "জনাব X"
-CLAUSE_WORD = re.compile(r"\s(?:তারিখে|টায়|ঘটিকায়|সভাকক্ষে|মিলনায়তনে|হলরুমে|অদ্য|গত)\s")
+CLAUSE_WORD = re.compile(r"\s(?:তারিখে|টায়|ঘটিকায়|সময়|সভাকক্ষে|মিলনায়তনে|হলরুমে|অদ্য|অদ্যকার|গত|সভা|সভায়)\s")
 # COMMA_SEP: "… যে, জেলা প্রশাসক, পটুয়াখালী ও সভাপতি, <committee> জনাব X" -> its comma-separated segments
 COMMA_SEP = re.compile(r"[,;]")
 # PLACE_SEP: the places after a field office's name: "জেলা প্রশাসকের কার্যালয়, নেত্রকোণা"
@@ -58,8 +60,18 @@ def _strip_end(text: str) -> str:
 def find_title(lines: list[Line]) -> tuple[str | None, int | None]:
     """The subject line ("বিষয়ঃ …") or the "… সভার কার্যবিবরণী" line near the top."""
     top = [ln for ln in lines[:50] if not ln.blank and not ln.cells]
-    cue_line = next((ln for ln in top if has_cue(ln.text, "minutes_title") and ln.words <= 40
-                     and not key_values(ln) and not split_marker(ln.text)), None)
+    cue_lines = [ln for ln in top if has_cue(ln.text, "minutes_title") and ln.words <= 40
+                 and not key_values(ln) and not split_marker(ln.text)]
+    cue_line = cue_lines[0] if cue_lines else None
+    first_key = next((ln.idx for ln in top if any(kv.key in MEETING_KEYS for kv in key_values(ln))), None)
+    before_keys = [ln for ln in cue_lines if first_key is not None and ln.idx < first_key
+                   and ln.idx - cue_lines[0].idx <= TITLE_SPAN and not SENTENCE_END.search(ln.text)
+                   and not ln.text.lstrip().startswith("(")]
+    if len(before_keys) > 1:
+        # a portal page names its section ("কার্যবিবরণী ও গুরুত্বপূর্ণ সিদ্ধান্ত") over the document's own
+        # title ("সাপাহার উপজেলা পরিষদের অক্টবর/২০১৪ মাসে অনুষ্ঠিত সভার কার্যবিবরণী"): the title is the
+        # one standing over the key block
+        cue_line = before_keys[-1]
     for ln in top:
         if cue_line is not None and ln.idx > cue_line.idx:
             break
@@ -74,7 +86,7 @@ def find_title(lines: list[Line]) -> tuple[str | None, int | None]:
     if cue_line is not None:
         text = cue_line.text
         prev = next((x for x in reversed(lines[max(0, cue_line.idx - 2):cue_line.idx]) if not x.blank), None)
-        if prev is not None and _title_continues(prev, text):
+        if prev is not None and not has_cue(prev.text, "minutes_title") and _title_continues(prev, text):
             text = prev.text + " " + text  # a title wrapped over two lines: "… ২০২১-২২" / "অর্থবছরের ৪র্থ সভার কার্যবিবরণী"
         return _strip_end(text), cue_line.idx
     # documents other than minutes: a heading line ("সভার নোটিশ", "অফিস আদেশ"), else a headline about a meeting
@@ -94,8 +106,37 @@ def find_title(lines: list[Line]) -> tuple[str | None, int | None]:
 
 def _meeting_sentences(prose: list[Sentence]) -> list[str]:
     """The prose sentences (of prose_sentences) that say where/when the meeting was held ("… সভা
-    অনুষ্ঠিত হয়"), in order."""
-    return [s.text for s in prose[:25] if "অনুষ্ঠিত" in s.text or "সভাপতিত্বে" in s.text]
+    অনুষ্ঠিত হয়"), in order; not those about a meeting to come ("… বৈঠক নিয়মিত অনুষ্ঠিত হবে")."""
+    held = [s.text for s in prose[:25] if "অনুষ্ঠিত" in s.text or re.search(CHAIR_WORD, s.text)]
+    # a held meeting's sentence first; a notice has only the meeting to come
+    return [t for t in held if not FUTURE_MEETING.search(t)] + [t for t in held if FUTURE_MEETING.search(t)]
+
+
+# FUTURE_MEETING: a meeting yet to be held: "… প্রতি সোম ও শুক্রবারে মন্ত্রীসভার বৈঠক নিয়মিত অনুষ্ঠিত হবে।",
+# "পরবর্তী সভা আগামী ১০ জুলাই অনুষ্ঠিত হইবে"
+FUTURE_MEETING = re.compile(r"অনুষ্ঠিত\s+হ(?:বে|ইবে)|পরবর্তী সভা|আগামী")
+HEADING_DATE_LINES = 15  # a heading date stands among the document's first lines
+HEADING_DATE_GAP = 2  # lines between a minutes heading and the date under it
+HEADING_DATE_WORDS = 10  # and on a short line: "১৭.০৭.১৯৭১  বিকাল ৫:৩০ ঘটিকা"
+
+
+def _heading_date(lines: list[Line]) -> tuple[str, str | None] | None:
+    """The meeting's date (and time) on a short heading line of its own near the top, as minutes
+    without a তারিখ key print it: a minutes heading line carrying it ("… মিনিট(minutes) এবং
+    সিদ্ধান্তসমূহঃ ২৯.০৭.৭১ তারিখে") or a line right under one ("মন্ত্রিপরিষদ সভার কার্যবিবরণী সিদ্ধান্ত" /
+    "১৭.০৭.১৯৭১  বিকাল ৫:৩০ ঘটিকা"). Not a memo's date line, not an earlier meeting's date."""
+    top = [ln for ln in lines[:3 * HEADING_DATE_LINES] if not ln.blank and not ln.cells][:HEADING_DATE_LINES]
+    for i, ln in enumerate(top):
+        under_heading = any(has_cue(x.text, "minutes_title") and not key_values(x)
+                            for x in top[max(0, i - HEADING_DATE_GAP):i])
+        if ln.words > HEADING_DATE_WORDS or _is_memo_date(lines, ln) or key_values(ln) or split_marker(ln.text) \
+                or has_cue(ln.text, "earlier_meeting") or FUTURE_MEETING.search(ln.text) \
+                or not (under_heading or has_cue(ln.text, "minutes_title")):
+            continue
+        ds = find_dates(ln.text)
+        if len(ds) == 1:
+            return ds[0].date.isoformat(), parse_time(ln.text[ds[0].end:])
+    return None
 
 
 def _meeting_sentence(prose: list[Sentence]) -> str:
@@ -103,7 +144,7 @@ def _meeting_sentence(prose: list[Sentence]) -> str:
     return next(iter(_meeting_sentences(prose)), "")
 
 
-def _prose_meeting_date(lines: list[Line], prose: list[Sentence]) -> str | None:
+def _prose_meeting_date(lines: list[Line], prose: list[Sentence], yearless: bool = True) -> str | None:
     """The first meeting sentence's date; a day and month without a year ("বুধবার (১৩ মার্চ) সকাল
     ১১টায় … এ সভা অনুষ্ঠিত হয়") takes its year from the document's first full date."""
     sentences = [t for t in _meeting_sentences(prose) if not has_cue(t, "earlier_meeting")]
@@ -111,6 +152,8 @@ def _prose_meeting_date(lines: list[Line], prose: list[Sentence]) -> str | None:
         ds = find_dates(text)
         if ds:
             return ds[0].date.isoformat()
+    if not yearless:
+        return None
     ref = next((d for ln in lines if not ln.blank for d in find_dates(ln.text)[:1]), None)
     for text in sentences if ref else []:
         day = yearless_date(text, ref.date)
@@ -133,8 +176,13 @@ def _title_continues(prev: Line, text: str) -> bool:
     return not cue_pattern("header_keys", "subject").match(text)
 
 
-# CHAIR_PROSE: "… উপজেলা নির্বাহী অফিসার জনাব মোঃ রফিকুল ইসলাম এর সভাপতিত্বে …"
-CHAIR_PROSE = re.compile(r"(?P<who>[^।,]{3,120}?)\s*(?:-?এর|'র|’র)?\s+সভাপতিত্বে")
+# CHAIR_WORD: "সভাপতিত্বে" as portals type it: "সভাপতিত্তে", "সভা পতিত্বে", "সভাপতিত্ত্বে"
+CHAIR_WORD = r"সভা\s?পতি(?:ত্ত্ব|ত্ব|ত্ত)ে"
+# CHAIR_PROSE: "… উপজেলা নির্বাহী অফিসার জনাব মোঃ রফিকুল ইসলাম এর সভাপতিত্বে …",
+# "… জনাব মোস্তাক আহমেদ চেয়ারম্যান সাহেবের সভাপতিত্তে এক সভা …"
+CHAIR_PROSE = re.compile(rf"(?P<who>[^।,]{{3,120}}?)\s*(?:-?এর|'র|’র)?\s+{CHAIR_WORD}")
+# CHAIR_PROSE_AFTER: the chair named after the verb: "উক্ত সভায় সভাপতিত্ব করেন ৭নং … পরিষদের চেয়ারম্যান জনাব X।"
+CHAIR_PROSE_AFTER = re.compile(r"সভা\s?পতি(?:ত্ত্ব|ত্ব|ত্ত)\s+কর(?:েন|িলেন|লেন)\s+(?P<who>[^।]{3,160}?)(?:।|\s+এবং\s|$)")
 
 
 def find_chair(lines: list[Line], header: list[Line], prose: list[Sentence] | None = None) -> Person | None:
@@ -154,8 +202,14 @@ def find_chair(lines: list[Line], header: list[Line], prose: list[Sentence] | No
                 return p
     if prose is None:
         prose = prose_sentences(lines)
-    sentence = next((s.text for s in prose[:30] if "সভাপতিত্বে" in s.text), "")
+    sentence = next((s.text for s in prose[:30] if re.search(CHAIR_WORD, s.text)), "")
     m = CHAIR_PROSE.search(sentence)
+    if not m:
+        after = next((m2 for s in prose[:30] for m2 in [CHAIR_PROSE_AFTER.search(s.text)] if m2), None)
+        if after:
+            p = split_person(after.group("who"))
+            if p.name or p.designation:
+                return Person(p.name, _chair_post(p.designation), p.office)
     if m:
         who = " ".join(m.group("who").split()[-10:])
         # keep the tail after the last clause word: "… তারিখে … জনাব X" -> "জনাব X"
@@ -179,7 +233,8 @@ def find_chair(lines: list[Line], header: list[Line], prose: list[Sentence] | No
 GENITIVE_END = re.compile(r"(?<=[\p{L}\p{M}]{2})ের$")
 # CHAIR_ROLE: the chair's post without the chairing itself: "জেলা প্রশাসক ও কমিটির সভাপতি" -> "জেলা প্রশাসক",
 # "জেলা প্রশাসক ও সভাপতি" -> "জেলা প্রশাসক"
-CHAIR_ROLE = re.compile(r"^(?P<post>.+?)\s+ও\s+(?:[\p{L}\p{M}]+\s+){0,4}(?:সভাপতি|আহ্বায়ক|আহবায়ক)$")
+# or glued to it: "সম্মানিত চেয়ারম্যান সভাপতি জনাব …" -> "চেয়ারম্যান"
+CHAIR_ROLE = re.compile(r"^(?P<post>.+?)\s+(?:ও\s+(?:[\p{L}\p{M}]+\s+){0,4})?(?:সভাপতি|আহ্বায়ক|আহবায়ক)$")
 
 
 def _chair_post(designation: str | None) -> str | None:
@@ -401,6 +456,13 @@ def extract_header(lines: list[Line], prose: list[Sentence] | None = None) -> He
         prose = prose_sentences(lines)  # split once; every prose question below reads these
     sentence = _meeting_sentence(prose)
     if h.meeting_date is None:
+        h.meeting_date = _prose_meeting_date(lines, prose, yearless=False)
+    if h.meeting_date is None:
+        heading = _heading_date(lines)
+        if heading:
+            h.meeting_date = heading[0]
+            h.meeting_time = h.meeting_time or heading[1]
+    if h.meeting_date is None:  # "বুধবার (১৩ মার্চ) সকাল ১১টায় … সভা অনুষ্ঠিত হয়"
         h.meeting_date = _prose_meeting_date(lines, prose)
     if h.meeting_time is None and sentence:
         h.meeting_time = parse_time(sentence)

@@ -33,6 +33,10 @@ class Lexicon:
     designation_areas: tuple[str, ...]
     honorifics_drop: tuple[str, ...]
     honorifics_keep: tuple[str, ...]
+    honorific_suffixes: tuple[str, ...]
+    honorifics_glued: tuple[str, ...]
+    honorific_fuzzy: tuple[int, int]  # (min letters, max distance)
+    not_name_words: frozenset[str]
     office_types: tuple[str, ...]
     branch_types: tuple[str, ...]
     office_stop_before: tuple[str, ...]
@@ -56,6 +60,10 @@ def lexicon() -> Lexicon:
         designation_areas=_lines("designation_areas.txt"),
         honorifics_drop=tuple(hon["drop"]),
         honorifics_keep=tuple(hon["keep"]),
+        honorific_suffixes=tuple(hon["suffix"]),
+        honorifics_glued=tuple(hon["glued"]),
+        honorific_fuzzy=(int(hon["fuzzy_min_letters"]), int(hon["fuzzy_distance"])),
+        not_name_words=frozenset(hon["not_name_words"]),
         office_types=tuple(ot["issuing"]),
         branch_types=tuple(ot["branch"]),
         office_stop_before=tuple(ot["stop_before"]),

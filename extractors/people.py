@@ -11,8 +11,11 @@ from functools import lru_cache
 
 import regex as re
 
+from rapidfuzz.distance import OSA
+
 from .lexicon import lexicon
 from .nlp import designations, offices
+from .skeleton import skeleton
 
 # EDGE_PUNCT: punctuation trimmed from the ends of a name or post: "মোঃ আবদুল কাদির," -> "মোঃ আবদুল কাদির"
 EDGE_PUNCT = re.compile(r"^[\s,;:ঃ।\-–()\[\]]+|[\s,;:।\-–\[\]]+$")
@@ -44,6 +47,79 @@ BARE_NAME_END = re.compile(r"[,;।(]")
 NOT_IN_NAME = re.compile(r"[০-৯0-9@:।]")
 # NAME_LETTER: a name holds a Bangla or Latin letter: "মোঃ আবদুল কাদির", "Md. Abdul Kader" (not "-- ,")
 NAME_LETTER = re.compile(r"\p{Bengali}|[A-Za-z]")
+
+
+# WORD: a word with its marks: "জনার", "মো:", "সাহেবের"
+WORD = re.compile(r"[\p{L}\p{M}]+")
+
+
+@lru_cache(maxsize=1)
+def _fuzzy_titles() -> tuple[tuple[str, str], ...]:
+    """(title, its skeleton) of the drop-titles long enough to be recognised by spelling distance."""
+    min_letters, _ = lexicon().honorific_fuzzy
+    return tuple((h, skeleton(h)) for h in lexicon().honorifics_drop if len(skeleton(h)) >= min_letters)
+
+
+@lru_cache(maxsize=4096)
+def _title_of(word: str) -> str | None:
+    """The drop-title a typed word stands for: "জনার" -> "জনাব", "মাননয়ি" -> "মাননীয়"; exact titles too."""
+    if word in lexicon().honorifics_drop:
+        return word
+    _, distance = lexicon().honorific_fuzzy
+    sk = skeleton(word)
+    for title, tsk in _fuzzy_titles():
+        if abs(len(sk) - len(tsk)) <= distance and OSA.distance(sk, tsk) <= distance:
+            return title
+    return None
+
+
+def canonical_titles(text: str) -> str:
+    """Courtesy titles as the lexicon spells them, so the name rules find them: "জনার মো: হাসমত উল্লাহ"
+    -> "জনাব মো: হাসমত উল্লাহ"; "জনাবএস আব্দুল বাদী" -> "জনাব এস আব্দুল বাদী". Words that are posts or
+    offices are left alone."""
+    def word(m: re.Match) -> str:
+        w = m.group(0)
+        for g in lexicon().honorifics_glued:
+            if w.startswith(g) and len(w) > len(g) + 1 and not _title_of(w):
+                return f"{g} {w[len(g):]}"
+        title = _title_of(w)
+        return title if title else w
+    return WORD.sub(word, text)
+
+
+@lru_cache(maxsize=1)
+def _suffix_end() -> re.Pattern:
+    """SUFFIX_END: a courtesy word after a name or post, with its case ending: "চেয়ারম্যান সাহেবের" ->
+    "চেয়ারম্যান", "জেলা প্রশাসক মহোদয়" -> "জেলা প্রশাসক"."""
+    alt = "|".join(re.escape(w) for w in sorted(lexicon().honorific_suffixes, key=len, reverse=True))
+    return re.compile(rf"\s+(?:{alt})(?:ের|এর|র)?\s*$")
+
+
+def drop_suffix(text: str | None) -> str | None:
+    return _suffix_end().sub("", text).strip() or None if text else text
+
+
+def is_name_phrase(text: str | None) -> bool:
+    """No word of the sentence around it or of an office: "অদ্যকার সভায় মাননীয় ইউপি" is not a name."""
+    if not text:
+        return False
+    words = lexicon().not_name_words
+    bare = " ".join(w for w in text.split() if w not in lexicon().honorifics_keep)  # "মো: হাসমত উল্লাহ"
+    return not any(w.strip(",।") in words for w in text.split()) and not NOT_IN_NAME.search(bare)
+
+
+def name_head(text: str) -> str | None:
+    """The name that opens a phrase, up to the first word that cannot be in a name:
+    "এ্যাড. জি. কে. মোস্তাফিজুর রহমান উপজেলা পরিষদ" -> "এ্যাড. জি. কে. মোস্তাফিজুর রহমান";
+    "অদ্যকার সভায় মাননীয় ইউপি" -> None."""
+    words = lexicon().not_name_words
+    head = []
+    for w in text.split():
+        if w.strip(",।") in words:
+            break
+        head.append(w)
+    name = clean_name(" ".join(head)) if head else None
+    return name if name and is_name_phrase(name) else None
 
 
 @dataclass(frozen=True)
@@ -87,6 +163,14 @@ def looks_like_name(text: str) -> bool:
 
 
 def split_person(text: str) -> Person:
+    p = _split_person(canonical_titles(text))
+    name = drop_suffix(p.name)
+    if name and not is_name_phrase(name):
+        name = None
+    return Person(name, drop_suffix(p.designation), p.office)
+
+
+def _split_person(text: str) -> Person:
     t = text.strip()
     des = designations(t)
     offs = [o for o in offices(t) if not des or o.start >= des[0].end]
@@ -105,6 +189,9 @@ def split_person(text: str) -> Person:
         return Person(name, None, offs[0].text if offs else None)
     d0 = des[0]
     name = clean_name(t[:d0.start]) if d0.start > 0 else None
+    if name and not is_name_phrase(name):
+        # "অদ্যকার সভায় মাননীয় ইউপি চেয়ারম্যান" -> no name; "এ্যাড. … রহমান উপজেলা পরিষদ চেয়ারম্যান" -> its head
+        name = name_head(t[:d0.start])
     # post first, then the person: "… পরিষদের চেয়ারম্যান জনাব মোঃ আব্দুল হালিম তালুকদার"
     m = NAME_AFTER_POST.search(t, d0.end)
     if m and not CLAUSE_SEP.search(t[d0.end:m.start()]):

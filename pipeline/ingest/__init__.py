@@ -71,9 +71,16 @@ def ingest(path, *, ocr: OcrMode = "auto", dpi: int = 300) -> Document:
 
         pages, meta = ingest_text(data, name)
         paged = False
+    from pipeline.furniture import drop_furniture
+    from pipeline.repair import repair_pages, warnings_for
+
+    furniture = drop_furniture(pages)
+    repairs = repair_pages(pages)
     _normalize_pages(pages)
     doc = Document(path=str(path), sha256=hashlib.sha256(data).hexdigest(), format=fmt,
                    pages=pages, paged=paged, meta=meta)
-    doc.warnings = [f"page {pg.number}: {w}" for pg in pages for w in pg.warnings]
+    doc.warnings = [f"page {pg.number}: {w}" for pg in pages for w in pg.warnings] + warnings_for(repairs)
+    if furniture:
+        doc.warnings.append(f"web-page furniture removed: {furniture} line(s)")
     log.info("ingested %s: %s, %d pages, %s", name, fmt, len(pages), doc.text_source)
     return doc

@@ -1,0 +1,73 @@
+"""Header fields in the shapes real portals publish: chair named in prose with typos and honorifics,
+the meeting's date on a heading line, a portal section name over the document's title."""
+from __future__ import annotations
+
+import pytest
+
+from extractors.header import extract_header
+from extractors.people import canonical_titles, split_person
+from extractors.segment import lines_of
+from pipeline.ingest.text import text_pages
+from pipeline.model import Document
+
+
+def header(text: str):
+    return extract_header(lines_of(Document("t.txt", "0" * 64, "txt", text_pages(text), paged=False)))
+
+
+@pytest.mark.parametrize("text, name, post", [
+    # সভাপতিত্তে (typed ত্ত), a courtesy word with its case ending after the post
+    ("গত ২৭/০৮/২০১৪ ইং তারিখ সকাল ১১.০০ ঘটিকার সময় জনাব মোস্তাক আহমেদ চেয়ারম্যান সাহেবের সভাপতিত্তে "
+     "এক সভা পরিষদ কার্যালয়ে অনুষ্ঠিত হয়।", "মোস্তাক আহমেদ", "চেয়ারম্যান"),
+    # a typo of জনাব, "সভা পতিত্বে" split in two
+    ("অদ্যকার সভা অত্র ইউপির সম্মানিত চেয়ারম্যান জনার মো: হাসমত উল্লাহ সভা পতিত্বে শুরু হয়।",
+     "মো: হাসমত উল্লাহ", "চেয়ারম্যান"),
+    # the chair after the verb, জনাব glued to the name
+    ("উক্ত সভায় সভাপতিত্ব করেন ৭নং চরঅনুপনগর ইউনিয়ন পরিষদের চেয়ারম্যান জনাবএস আব্দুল বাদী।",
+     "এস আব্দুল বাদী", "চেয়ারম্যান"),
+    # an unnamed chair in prose: no name invented from the words around it
+    ("অদ্যকার সভায় মাননয়ি চেয়ারম্যান সাহেব সভাপতিত্বের আসন গ্রহন করেন এবং সভাপতিত্বে সভা শুরু হয়।",
+     None, "চেয়ারম্যান"),
+    # a member of parliament after a comma
+    ("জনাব খাজা আহমেদ,এমএনএ এর সভাপতিত্বে জোনাল কাউন্সিলের সভা অনুষ্ঠিত হয়।", "খাজা আহমেদ", "এমএনএ"),
+])
+def test_chair_named_in_prose(text, name, post):
+    h = header(text)
+    assert h.chair is not None
+    assert (h.chair.name, h.chair.designation) == (name, post)
+
+
+def test_titles_canonical_and_glued():
+    assert canonical_titles("জনার মো: হাসমত উল্লাহ") == "জনাব মো: হাসমত উল্লাহ"
+    assert canonical_titles("জনাবএস আব্দুল বাদী") == "জনাব এস আব্দুল বাদী"
+    assert canonical_titles("উপজেলা নির্বাহী অফিসার") == "উপজেলা নির্বাহী অফিসার"
+
+
+def test_name_head_before_an_office_word():
+    p = split_person("এ্যাড. জি. কে. মোস্তাফিজুর রহমান উপজেলা পরিষদ চেয়ারম্যান")
+    assert (p.name, p.designation) == ("এ্যাড. জি. কে. মোস্তাফিজুর রহমান", "চেয়ারম্যান")
+
+
+def test_heading_date_and_time_under_a_minutes_heading():
+    h = header("মন্ত্রিপরিষদ সভার কার্যবিবরণী সিদ্ধান্ত\n\n১৭.০৭.১৯৭১  বিকাল ৫:৩০ ঘটিকা\n\n"
+               "মন্ত্রিসভার সকল সদস্য সভায় উপস্থিত ছিলেন।\n"
+               "১০জুলাই থেকে ১৫জুলাই পর্যন্ত অনুষ্ঠিত এক সভার সূত্রের ভিত্তিতে প্রতিবেদন উপস্থাপন করা হয়।\n")
+    assert (h.meeting_date, h.meeting_time) == ("1971-07-17", "17:30")
+
+
+def test_heading_date_with_a_two_digit_year_on_the_minutes_heading():
+    h = header("মন্ত্রীসভা সাক্ষাৎকার এ মিনিট(minutes) এবং সিদ্ধান্তসমূহঃ ২৯.০৭.৭১ তারিখে\n\nমন্ত্রীসভা সিদ্ধান্ত নিল যে, ভাতা বন্ধ থাকবে।")
+    assert h.meeting_date == "1971-07-29"
+
+
+def test_a_future_meeting_in_the_minutes_is_not_their_date():
+    h = header("সভার কার্যবিবরণী\n\nগত ১২/০৩/২০১৬ তারিখে চেয়ারম্যানের সভাপতিত্বে সভা অনুষ্ঠিত হয়।\n"
+               "পরবর্তী সভা আগামী ১০/০৪/২০১৬ তারিখে অনুষ্ঠিত হবে।\n")
+    assert h.meeting_date == "2016-03-12"
+
+
+def test_document_title_under_a_portal_section_name():
+    h = header("কার্যবিবরণী ও গুরুত্বপূর্ণ সিদ্ধান্ত\n\nসাপাহার উপজেলা পরিষদের অক্টবর/২০১৪ মাসে অনুষ্ঠিত সভার কার্যবিবরণী\n\n"
+               "সভাপতি    : জনাব মোঃ শামসুল আলম\n\nতারিখ      : ২৩/১০/২০১৪\n")
+    assert h.title == "সাপাহার উপজেলা পরিষদের অক্টবর/২০১৪ মাসে অনুষ্ঠিত সভার কার্যবিবরণী"
+    assert h.meeting_date == "2014-10-23"
