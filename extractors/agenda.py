@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import regex as re
 
 from .dates import to_ascii_digits
+from .lexicon import lexicon
 from .nlp import offices
 from .segment import Line, cue_pattern, has_cue, split_marker
+from .skeleton import skeleton
 
 # AGENDA_NUMBERED: "১ নং আলোচ্য বিষয়: …", "আলোচ্য বিষয়-২: …", "আলোচ্যসূচি ৩: …"
 AGENDA_NO_BEFORE = re.compile(r"^(?P<n>[০-৯0-9]{1,2})\s*(?:নং|নম্বর)\s+")
@@ -147,24 +150,65 @@ def list_items(lines: list[Line]) -> list[AgendaItem]:
     sequence does)."""
     items: list[AgendaItem] = []
     for ln in lines:
-        if ln.cells or not cue_pattern("agenda").match(ln.text):
+        if ln.cells or not _list_heading().match(ln.text):
             continue
-        rest = SEP.sub("", cue_pattern("agenda").sub("", ln.text, count=1)).strip()
-        if rest:
-            continue
-        for nxt in lines[ln.idx + 1: ln.idx + 40]:
-            if nxt.blank:
-                continue
-            mk = split_marker(nxt.text)
-            if not mk or mk.kind == "section" or _num(mk.label) is None:
-                break
-            if items and not (_num(mk.label).isdigit() and items[-1].number.isdigit()
-                              and int(_num(mk.label)) == int(items[-1].number) + 1):
-                break
-            items.append(AgendaItem(_num(mk.label), mk.rest.strip(), nxt.idx))
+        items = _counting_run(lines, ln.idx + 1)
         if items:
             break
     return items
+
+
+@lru_cache(maxsize=1)
+def _list_heading() -> re.Pattern:
+    """LIST_HEADING: a line that only announces the agenda list, a word or two before the cue and a
+    plural after it allowed: "আলোচ্যসূচি:", "সভার আলোচ্য বিষয়:", "সভার আলোচ্য বিষয় সমূহ:"."""
+    cues = "|".join(re.escape(w) for w in sorted(lexicon().cues["agenda"], key=len, reverse=True))
+    plural = "|".join(re.escape(w) for w in lexicon().cues["plural_suffixes"])
+    return re.compile(rf"^\s*(?:[\p{{L}}\p{{M}}]+\s+){{0,2}}(?:{cues})\s*(?:{plural})?[\s:ঃ\-–—.]*$", re.IGNORECASE)
+
+
+def _counting_run(lines: list[Line], start: int) -> list[AgendaItem]:
+    """Numbered lines from `start` counting 1, 2, 3 … (blank lines between them, as a PDF's paragraph
+    spacing leaves, do not end the run; an unnumbered line or a number out of sequence does)."""
+    items: list[AgendaItem] = []
+    for nxt in lines[start: start + 40]:
+        if nxt.blank:
+            continue
+        mk = split_marker(nxt.text)
+        if not mk or mk.kind == "section" or _num(mk.label) is None:
+            break
+        if items and not (_num(mk.label).isdigit() and items[-1].number.isdigit()
+                          and int(_num(mk.label)) == int(items[-1].number) + 1):
+            break
+        items.append(AgendaItem(_num(mk.label), mk.rest.strip(), nxt.idx))
+    return items
+
+
+TOPIC_LIST_MAX_WORDS = 14  # an agenda item is a topic, not a paragraph
+TOPIC_LIST_SHARE = 0.6  # most items of a topic list end in a topic word
+
+
+def topic_list(lines: list[Line]) -> list[AgendaItem]:
+    """A numbered list, counting from 1, of short topics with no heading cue: "১। বিগত সভার
+    কার্যবিবরনীর পাঠ ও অনুমোদন।" / "২। … এলপিএসপির বিষয়ক আলোচনা।" / … "৫। বিবিধ আলোচনা". Most items must end in a
+    topic word (cues.yaml agenda_topic_ends: আলোচনা, অনুমোদন, প্রসঙ্গে, বিবিধ …), which keeps decision
+    lists ("… করতে হবে।") and distribution lists out."""
+    ends = tuple(skeleton(w) for w in lexicon().cues["agenda_topic_ends"])
+    for ln in lines:
+        mk = split_marker(ln.text) if not ln.cells and not ln.blank else None
+        if not mk or mk.kind not in ("danda", "close", "paren") or _num(mk.label) != "1":
+            continue
+        run = _counting_run(lines, ln.idx)
+        if len(run) < 2 or any(len(a.title.split()) > TOPIC_LIST_MAX_WORDS for a in run):
+            continue
+        topical = sum(skeleton(TOPIC_END_PUNCT.sub("", a.title)).endswith(ends) for a in run)
+        if topical >= TOPIC_LIST_SHARE * len(run):
+            return run
+    return []
+
+
+# TOPIC_END_PUNCT: the punctuation after a topic: "… বিষয়ক আলোচনা।" -> "… বিষয়ক আলোচনা"
+TOPIC_END_PUNCT = re.compile(r"[\s।.,;:ঃ\-–]+$")
 
 
 def numbered_heads(lines: list[Line]) -> list[AgendaItem]:
@@ -234,7 +278,7 @@ def extract_agenda(lines: list[Line]) -> list[AgendaItem]:
             offs = offices(a.title)
             a.office = offs[0].text if offs and offs[0].start == 0 else None
         return numbered
-    listed = list_items(lines)
+    listed = list_items(lines) or topic_list(lines)
     if listed:
         return listed
     tabled = table_items(lines)

@@ -71,3 +71,27 @@ def test_document_title_under_a_portal_section_name():
                "সভাপতি    : জনাব মোঃ শামসুল আলম\n\nতারিখ      : ২৩/১০/২০১৪\n")
     assert h.title == "সাপাহার উপজেলা পরিষদের অক্টবর/২০১৪ মাসে অনুষ্ঠিত সভার কার্যবিবরণী"
     assert h.meeting_date == "2014-10-23"
+
+
+def agenda(text: str):
+    from extractors.agenda import extract_agenda
+    return [(a.number, a.title) for a in
+            extract_agenda(lines_of(Document("t.txt", "0" * 64, "txt", text_pages(text), paged=False)))]
+
+
+def test_agenda_list_under_a_heading_with_words_before_and_a_plural():
+    text = ("অদ্য সভায় সভাপতি সাহেব সবাইকে স্বাগত জানান।\nসভার আলোচ্য বিষয় সমূহ:\n১। কোরআন তেলওয়াত।\n"
+            "২। পূর্ববর্তী সভার সিদ্ধান্ত পঠন ও অনুমোদন।\n৩। বিবিধ\nসভাপতি ধন্যবাদ জানিয়ে সভা শেষ করেন।\n")
+    assert agenda(text) == [("1", "কোরআন তেলওয়াত।"), ("2", "পূর্ববর্তী সভার সিদ্ধান্ত পঠন ও অনুমোদন।"), ("3", "বিবিধ")]
+
+
+def test_topic_list_without_a_heading():
+    text = ("নিচে সভার সিদ্ধান্ত সমূহ লিপিবদ্ধ করা হলো।\n১। বিগত সভার কার্যবিবরনীর পাঠ ও অনুমোদন।\n"
+            "২। কাঠের পুল মেরামত বিষায়ক আলোচনা।\n৩। বাশেঁর সাঁকো নির্মান প্রঁসঙ্গে\n৪। বিবিধ আলোচনা\n")
+    assert [n for n, _ in agenda(text)] == ["1", "2", "3", "4"]
+
+
+def test_a_numbered_decision_or_distribution_list_is_not_a_topic_list():
+    decisions = "১) ওয়ার্ড সভা আয়োজন করতে হবে।\n২) কর আদায় জোরদার করতে হবে।\n৩) রাস্তা মেরামত করতে হবে।\n"
+    copies = "১। জেলা প্রশাসক, মাদারীপুর।\n২। উপজেলা নির্বাহী অফিসার, সদর।\n৩। অফিস কপি।\n"
+    assert agenda(decisions) == [] and agenda(copies) == []
