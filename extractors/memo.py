@@ -29,6 +29,12 @@ TRAILING_SEP = re.compile(r"[./\-]+$")
 YEAR_DIGITS = re.compile(r"[০-৯0-9]{4}")
 
 
+# BLANK_NUMBER: the serial left blank, dots or a rule where it would be, a date after it:
+# "মেমোনং…… তারিখ: ২৭ সেপ্টেম্বর, ১৯৭১", "স্মারক নং- ............ তারিখ: …"
+BLANK_NUMBER = re.compile(r"^[….·_\-–\s]{2,}(?:তারিখ|Date|ডিটি|$)|^(?:তারিখ|Date)\s*[:ঃ]", re.IGNORECASE)
+BLANK_SERIAL = ""  # _memo_line's answer for a memo line whose serial is blank
+
+
 @dataclass
 class Memo:
     number: str | None = None
@@ -71,7 +77,8 @@ def _memo_line(ln: Line) -> str | None:
     rest = join_spaced_digital(rest)
     n = MEMO_NUMBER.match(rest)
     if not n:
-        return None
+        # a blank serial still dates the memo: "মেমোনং…… তারিখ: ২৭ সেপ্টেম্বর, ১৯৭১"
+        return BLANK_SERIAL if BLANK_NUMBER.match(rest) else None
     if CITED.search(rest[n.end():]):
         return None
     num = OCR_DOT.sub(".", SPACE.sub("", n.group("num")))
@@ -119,8 +126,8 @@ def extract_memo(lines: list[Line]) -> Memo:
         if ln.blank:
             continue
         num = _memo_line(ln)
-        if num:
-            memo.number, memo.line = num, ln.idx
+        if num is not None:
+            memo.number, memo.line = num or None, ln.idx
             break
     if memo.line is None:
         return memo

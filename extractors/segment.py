@@ -212,7 +212,8 @@ WORD_END = r"(?!(?!ঃ)[\p{L}\p{M}])"
 def cue_pattern(group: str, sub: str | None = None, anchored: bool = True) -> re.Pattern:
     cues = lexicon().cues[group]
     words = cues[sub] if sub else cues
-    alt = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    # a space inside a cue may be missing or doubled: "মেমো নং" matches "মেমোনং", "স্মারক  নং"
+    alt = "|".join(re.escape(w).replace(r"\ ", r"\s*") for w in sorted(words, key=len, reverse=True))
     lead = r"^\s*" if anchored else r"(?<![\p{L}\p{M}])"
     return re.compile(rf"{lead}(?P<cue>{alt}){WORD_END}", re.IGNORECASE)
 

@@ -95,3 +95,22 @@ def test_a_numbered_decision_or_distribution_list_is_not_a_topic_list():
     decisions = "১) ওয়ার্ড সভা আয়োজন করতে হবে।\n২) কর আদায় জোরদার করতে হবে।\n৩) রাস্তা মেরামত করতে হবে।\n"
     copies = "১। জেলা প্রশাসক, মাদারীপুর।\n২। উপজেলা নির্বাহী অফিসার, সদর।\n৩। অফিস কপি।\n"
     assert agenda(decisions) == [] and agenda(copies) == []
+
+
+def memo(text: str):
+    from extractors.memo import extract_memo
+    m = extract_memo(lines_of(Document("t.txt", "0" * 64, "txt", text_pages(text), paged=False)))
+    return m.number, m.date
+
+
+def test_memo_with_a_blank_serial_still_has_its_date():
+    assert memo("এসডি/ ভারপ্রাপ্ত প্রেসিডেন্ট\nমেমোনং…… তারিখ: ২৭ সেপ্টেম্বর, ১৯৭১\nপ্রতি, সচিব") == (None, "1971-09-27")
+
+
+def test_memo_cue_glued_or_spaced_and_a_latin_serial():
+    assert memo("মেমো নং SEZI/ZC/73, ডিটি ১৯-১০-১৯৭১.") == ("SEZI/ZC/73", "1971-10-19")
+    assert memo("স্মারকনং: ৫৮.০০.০০০০.০১৮.৩১.০০৬.১৭.৯১ তারিখ: ২৩/০৫/২০২২") == ("৫৮.০০.০০০০.০১৮.৩১.০০৬.১৭.৯১", "2022-05-23")
+
+
+def test_a_cited_letters_memo_is_not_the_minutes_memo():
+    assert memo("স্মারক নং ৪৬.০০.০০০০.০৪৩.২২.০০৯.২১-৩১৮ তারিখের পত্র মোতাবেক প্রকল্প গ্রহণ করা হয়।") == (None, None)
