@@ -141,6 +141,14 @@ def heading_line(lines: list[Line]) -> str | None:
     return None
 
 
+PATTERN_LINES = 60  # layout patterns (a dateline, an Act's citation) stand near the top
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> tuple[tuple[re.Pattern, str, int], ...]:
+    return tuple((re.compile(p), kind, int(w)) for p, kind, w in lexicon().doctype["layout"]["patterns"])
+
+
 def _count(text_sk: str, cue_sk: str, cap: int) -> int:
     return min(text_sk.count(cue_sk), cap) if cue_sk else 0
 
@@ -191,6 +199,10 @@ def classify(lines: list[Line], title: str | None) -> DocType:
     if has_held_meeting_keys(lines):
         kind, w = lay["header_keys"]
         add(kind, int(w), "layout: chair/date/venue keys")
+    text = "\n".join(ln.text for ln in lines[:PATTERN_LINES])
+    for pattern, kind, w in _patterns():
+        if pattern.search(text):
+            add(kind, int(w), f"layout: {pattern.pattern[:30]}")
     total = sum(scores.values())
     best_other = max((k for k in scores if k != "minutes"), key=lambda k: scores[k])
     ordered = tuple(why for _, why in sorted(cues, key=lambda t: -t[0]))
