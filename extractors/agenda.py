@@ -9,7 +9,7 @@ import regex as re
 from .dates import to_ascii_digits
 from .lexicon import lexicon
 from .nlp import offices
-from .segment import Line, cue_pattern, has_cue, split_marker
+from .segment import Line, tolerant_cue, cue_pattern, has_cue, split_marker
 from .skeleton import skeleton
 
 # AGENDA_NUMBERED: "১ নং আলোচ্য বিষয়: …", "আলোচ্য বিষয়-২: …", "আলোচ্যসূচি ৩: …"
@@ -150,35 +150,76 @@ def list_items(lines: list[Line]) -> list[AgendaItem]:
     sequence does)."""
     items: list[AgendaItem] = []
     for ln in lines:
-        if ln.cells or not _list_heading().match(ln.text):
+        if ln.cells:
             continue
-        items = _counting_run(lines, ln.idx + 1)
+        if _list_heading().match(ln.text):
+            items = _counting_run(lines, ln.idx + 1)
+        else:
+            head = _inline_heading().match(ln.text)
+            if not head:
+                continue
+            # the list starts on the heading's line: "আলোচ্য সূচীঃ-০১।পরিচিতি ০২। ভবিষৎ কর্মপন্থা …",
+            # "Agenda: 1. Recitation from the Holy Quran." and maybe goes on below it
+            items = inline_items(ln.text[head.end():], ln.idx)
+            if items:
+                items += _counting_run(lines, ln.idx + 1, after=int(items[-1].number))
         if items:
             break
     return items
+
+
+# INLINE_MARKER: a list number inside a line, with or without a space after it: "০১।পরিচিতি ০২। ভবিষৎ",
+# "১) ২০১৫-২০১৬ অর্থ বছরের বাজেট", "1. Recitation … 2. Acceptance …"
+INLINE_MARKER = re.compile(r"(?:^|(?<=\s))\(?(?P<n>[০-৯0-9]{1,2})\s*[।.)](?![০-৯0-9])\s*")
+
+
+def inline_items(text: str, line_idx: int) -> list[AgendaItem]:
+    """Items numbered 1, 2, 3 … inside one line; the first must open the text."""
+    marks = []
+    for m in INLINE_MARKER.finditer(text):
+        if _num(m.group("n")) == str(len(marks) + 1):
+            marks.append(m)
+    if not marks or marks[0].start() != 0:
+        return []
+    out = []
+    for i, m in enumerate(marks):
+        end = marks[i + 1].start() if i + 1 < len(marks) else len(text)
+        title = text[m.end():end].strip()
+        if title:
+            out.append(AgendaItem(str(i + 1), title, line_idx))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _inline_heading() -> re.Pattern:
+    """INLINE_HEADING: the agenda cue and its separator, the list after it on the same line:
+    "আলোচ্য সূচীঃ-", "Agenda: "."""
+    cues = "|".join(tolerant_cue(w) for w in sorted(lexicon().cues["agenda"], key=len, reverse=True))
+    plural = "|".join(tolerant_cue(w) for w in lexicon().cues["plural_suffixes"])
+    return re.compile(rf"^\s*(?:[\p{{L}}\p{{M}}]+\s+){{0,2}}(?:{cues})\s*(?:{plural})?\s*[:ঃ][\s:ঃ\-–—]*", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
 def _list_heading() -> re.Pattern:
     """LIST_HEADING: a line that only announces the agenda list, a word or two before the cue and a
     plural after it allowed: "আলোচ্যসূচি:", "সভার আলোচ্য বিষয়:", "সভার আলোচ্য বিষয় সমূহ:"."""
-    cues = "|".join(re.escape(w) for w in sorted(lexicon().cues["agenda"], key=len, reverse=True))
-    plural = "|".join(re.escape(w) for w in lexicon().cues["plural_suffixes"])
+    cues = "|".join(tolerant_cue(w) for w in sorted(lexicon().cues["agenda"], key=len, reverse=True))
+    plural = "|".join(tolerant_cue(w) for w in lexicon().cues["plural_suffixes"])
     return re.compile(rf"^\s*(?:[\p{{L}}\p{{M}}]+\s+){{0,2}}(?:{cues})\s*(?:{plural})?[\s:ঃ\-–—.]*$", re.IGNORECASE)
 
 
-def _counting_run(lines: list[Line], start: int) -> list[AgendaItem]:
-    """Numbered lines from `start` counting 1, 2, 3 … (blank lines between them, as a PDF's paragraph
-    spacing leaves, do not end the run; an unnumbered line or a number out of sequence does)."""
+def _counting_run(lines: list[Line], start: int, after: int = 0) -> list[AgendaItem]:
+    """Numbered lines from `start` counting after+1, after+2 … (blank lines between them, as a PDF's
+    paragraph spacing leaves, do not end the run; an unnumbered line or a number out of sequence does)."""
     items: list[AgendaItem] = []
     for nxt in lines[start: start + 40]:
         if nxt.blank:
             continue
         mk = split_marker(nxt.text)
-        if not mk or mk.kind == "section" or _num(mk.label) is None:
+        if not mk or mk.kind == "section" or _num(mk.label) is None or not _num(mk.label).isdigit():
             break
-        if items and not (_num(mk.label).isdigit() and items[-1].number.isdigit()
-                          and int(_num(mk.label)) == int(items[-1].number) + 1):
+        expected = int(items[-1].number) + 1 if items else (after + 1 if after else None)
+        if expected is not None and int(_num(mk.label)) != expected:
             break
         items.append(AgendaItem(_num(mk.label), mk.rest.strip(), nxt.idx))
     return items

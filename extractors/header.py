@@ -405,7 +405,7 @@ def _venue_prose() -> re.Pattern:
     """VENUE_PROSE: "… উপজেলা পরিষদ সভাকক্ষে অনুষ্ঠিত হয়" -> "উপজেলা পরিষদ সভাকক্ষ" (heads in cues.yaml)."""
     heads = "|".join(re.escape(h) for h in sorted(lexicon().cues["venue_heads"], key=len, reverse=True))
     # a note on the room in brackets belongs to it: "জেলা প্রশাসকের সম্মেলন কক্ষ (নতুন ভবন, ২য় তলা)-এ"
-    return re.compile(rf"(?P<v>(?:[\p{{L}}\p{{M}}\p{{N}}\-]+\s){{0,4}}(?:{heads}))(?:ে|য়)?"
+    return re.compile(rf"(?P<v>(?:[\p{{L}}\p{{M}}\p{{N}}\-()]+\s){{0,4}}(?:{heads}))(?:ে|য়)?"
                       rf"(?P<note>\s?\([^()]{{1,40}}\))?(?:-?এ)?(?=[\s,।])")
 
 
@@ -415,9 +415,11 @@ def _venue_in(text: str) -> str | None:
         return None
     words = m.group("v").split()
     stop = lexicon().cues["venue_not"]
+    stop_words = set(lexicon().cues["venue_not_words"])
     cut = 0
     for i, w in enumerate(words[:-1]):
-        if NUMERIC_WORD.fullmatch(w) or any(x in w for x in stop) or WEEKDAY_WORD.search(w):
+        if NUMERIC_WORD.fullmatch(w) or any(x in w for x in stop) or WEEKDAY_WORD.search(w) \
+                or (w in stop_words and len(words) - (i + 1) >= 2):
             cut = i + 1  # "… সকাল ১১টায় জেলা প্রশাসকের সম্মেলন কক্ষে" -> after the time
     venue = " ".join(words[cut:])
     if venue and m.group("note"):

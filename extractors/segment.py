@@ -212,10 +212,23 @@ WORD_END = r"(?!(?!ঃ)[\p{L}\p{M}])"
 def cue_pattern(group: str, sub: str | None = None, anchored: bool = True) -> re.Pattern:
     cues = lexicon().cues[group]
     words = cues[sub] if sub else cues
-    # a space inside a cue may be missing or doubled: "মেমো নং" matches "মেমোনং", "স্মারক  নং"
-    alt = "|".join(re.escape(w).replace(r"\ ", r"\s*") for w in sorted(words, key=len, reverse=True))
+    # a space inside a cue may be missing or doubled ("মেমো নং" matches "মেমোনং", "স্মারক  নং"), and the
+    # letters writers confuse match each other ("আলোচ্য সূচি" matches "আলোচ্য সূচী", "সিদ্ধান্ত" "সিদ্ধানত")
+    alt = "|".join(tolerant_cue(w) for w in sorted(words, key=len, reverse=True))
     lead = r"^\s*" if anchored else r"(?<![\p{L}\p{M}])"
     return re.compile(rf"{lead}(?P<cue>{alt}){WORD_END}", re.IGNORECASE)
+
+
+# CONFUSED_LETTERS: letters a cue matches interchangeably (short/long vowel signs, dental/cerebral na)
+CONFUSED_LETTERS = {"ি": "[িী]", "ী": "[িী]", "ু": "[ুূ]", "ূ": "[ুূ]", "ণ": "[ণন]", "ন": "[ণন]"}
+
+
+def tolerant_cue(cue: str) -> str:
+    """A cue as a pattern: 'আলোচ্য সূচি' -> 'আলোচ্য\\s*স[ুূ]চ[িী]'."""
+    out = []
+    for ch in cue:
+        out.append(r"\s*" if ch == " " else CONFUSED_LETTERS.get(ch) or re.escape(ch))
+    return "".join(out)
 
 
 def has_cue(text: str, group: str, sub: str | None = None) -> bool:

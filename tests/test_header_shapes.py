@@ -114,3 +114,23 @@ def test_memo_cue_glued_or_spaced_and_a_latin_serial():
 
 def test_a_cited_letters_memo_is_not_the_minutes_memo():
     assert memo("স্মারক নং ৪৬.০০.০০০০.০৪৩.২২.০০৯.২১-৩১৮ তারিখের পত্র মোতাবেক প্রকল্প গ্রহণ করা হয়।") == (None, None)
+
+
+def test_agenda_inline_after_its_cue_without_spaces_after_markers():
+    text = "আলোচ্য সূচীঃ-০১।পরিচিতি ০২। ভবিষৎ কর্মপন্থা ০৩। জন্ম নিবন্ধন ০৪ । বিবিধ ।\nসভায় সভাপতি স্বাগত জানান।"
+    assert agenda(text) == [("1", "পরিচিতি"), ("2", "ভবিষৎ কর্মপন্থা"), ("3", "জন্ম নিবন্ধন"), ("4", "বিবিধ ।")]
+
+
+def test_agenda_starts_on_the_cue_line_and_goes_on_below():
+    text = "আলোচ্য সূচীঃ  ১) ২০১৫-২০১৬ অর্থ বছরের বাজেট নিয়ে আলোচনা।\n\n                ২) বিবিধ।\nকার্য বিবরনী ঃ সভাপতি সাহেব জানান।"
+    assert agenda(text) == [("1", "২০১৫-২০১৬ অর্থ বছরের বাজেট নিয়ে আলোচনা।"), ("2", "বিবিধ।")]
+
+
+def test_english_agenda_inline():
+    text = "Agenda: 1. Recitation from the Holy Quran.\n2. Fixing the date of monthly meeting.\nToday the meeting was held."
+    assert agenda(text) == [("1", "Recitation from the Holy Quran."), ("2", "Fixing the date of monthly meeting.")]
+
+
+def test_cue_tolerates_confused_letters_and_spaces():
+    from extractors.segment import has_cue
+    assert has_cue("আলোচ্য সূচীঃ", "agenda") and has_cue("মেমোনং ১২", "memo")
