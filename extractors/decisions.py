@@ -62,6 +62,9 @@ def responsible_in_text(text: str) -> list[str]:
     m = RESP_AGENT.match(text)
     if m and (offices(m.group("who")) or PLURAL_END.search(m.group("who"))):
         return [m.group("who").strip()]
+    agent = agent_of(text)
+    if agent:
+        return [agent]
     if WILL_DO.search(text):
         m = RESP_PLURAL.search(text)
         if m:
@@ -71,6 +74,46 @@ def responsible_in_text(text: str) -> list[str]:
                 words.pop(0)
             return [" ".join(words)]
     return []
+
+
+# FUTURE_ACTIVE: a finite future verb with an agent (not the obligation "… করতে হবে"):
+# "… কুড়িগ্রাম পৌরসভা সপ্তাহে ২ দিন লার্ভিসাইড প্রয়োগ করবে।", "… প্রধান শিক্ষক … কমিটি গঠন করবেন।",
+# "The Project Director shall submit …"
+FUTURE_ACTIVE = re.compile(r"(?<![\p{L}\p{M}])(?!হবে|হইবে)[\p{L}\p{M}]+(?:বে|বেন)(?=[\s।;,.]|$)|\b(?:shall|will)\s")
+# LOCATIVE_WORD: a word in the locative or accusative, which no office name has inside it; an office
+# mention grown over the sentence is cut after the last one: "চত্বরে এডিস মশার … ধ্বংসে কুড়িগ্রাম পৌরসভা"
+LOCATIVE_WORD = re.compile(r"(?:ে|কে|তে)$")
+# CASE_AFTER: a case ending right after a mention: "বোর্ডের", "পৌরসভাকে" (not the agent, who stands bare)
+CASE_AFTER = re.compile(r"^[\p{L}\p{M}]")
+
+
+def agent_of(text: str) -> str | None:
+    """The party that acts in a decision written with a future verb: Bangla puts the subject first, so
+    the first office or post named bare (no case ending; a plural is bare) before the verb, with its
+    determiner: "… জেলা পুলিশ নিয়মিত টহল জোরদার করবে" -> "জেলা পুলিশ"; "৬০ শতাংশের কম উপস্থিতির
+    বিদ্যালয়সমূহ সংশ্লিষ্ট সহকারী উপজেলা শিক্ষা অফিসারগণ প্রতি সপ্তাহে পরিদর্শন করবেন" -> "সংশ্লিষ্ট সহকারী
+    উপজেলা শিক্ষা অফিসারগণ"."""
+    verb = FUTURE_ACTIVE.search(text)
+    if not verb:
+        return None
+    plurals = tuple(lexicon().cues["party_plurals"])
+    determiners = set(lexicon().cues["party_determiners"])
+    for m in sorted(offices(text) + designations(text), key=lambda x: x.start):
+        if m.end > verb.start():
+            break
+        end = m.end
+        tail = next((p for p in plurals if text.startswith(p, end)), "")
+        end += len(tail)
+        if CASE_AFTER.match(text[end:end + 1]):
+            continue  # "বোর্ডের", "শিক্ষককে", "বিদ্যালয়সমূহের": not the subject
+        words = m.text.split()
+        cut = max((i + 1 for i, w in enumerate(words[:-1]) if LOCATIVE_WORD.search(w)), default=0)
+        party = " ".join(words[cut:]) + tail
+        before = text[:m.start].split()
+        if cut == 0 and before and before[-1] in determiners:
+            party = f"{before[-1]} {party}"
+        return party
+    return None
 
 
 # PARTY_SEP: what separates parties: "উপজেলা কৃষি অফিসার, উপজেলা মৎস্য অফিসার", "… অফিসার ও উপজেলা প্রকৌশলী"
