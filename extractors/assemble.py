@@ -9,17 +9,19 @@ Where each field comes from, in one hop:
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from pipeline.model import Document
 
 from .agenda import extract_agenda
 from .decisions import extract_decisions, is_formula
 from .distribution import extract_distribution
-from .doctype import classify
+from .doctype import DocType, classify
 from .followups import extract_followups
-from .header import extract_header
+from .header import Header, extract_header
 from .indicators import extract_indicators
-from .memo import extract_memo
+from .memo import Memo, extract_memo
+from .people import Person
 from .segment import Line, lines_of, prose_sentences
 from .signatories import extract_signatories
 from .validate import warnings_for
@@ -34,7 +36,24 @@ def _signature_start(lines: list[Line], decision_lines: list[int], title_line: i
     return (max(marks) + 1) if marks else (title_line or 0) + 1
 
 
-def extract(doc: Document) -> dict:
+@dataclass
+class Parts:
+    """What each extractor found in one document, with the lines it read: the record is built from
+    it (record_of) and so is the zones view (extractors/zones.py)."""
+    lines: list[Line]
+    header: Header
+    memo: Memo
+    kind: DocType
+    agenda: list
+    followups: list
+    decisions: list
+    signatories: list
+    distribution: list
+    indicators: list
+    chair: Person | None
+
+
+def extract_parts(doc: Document) -> Parts:
     lines = lines_of(doc)
     prose = prose_sentences(lines)  # split once: header, decisions and indicators all read them
     h = extract_header(lines, prose)
@@ -54,6 +73,18 @@ def extract(doc: Document) -> dict:
                       (s.designation == chair.designation or s.designation.startswith(chair.designation))), None)
         if match:
             chair = type(chair)(match.name, chair.designation, chair.office)
+    indicators = extract_indicators(lines, h.office, frozenset(fu_lines), prose)
+    return Parts(lines, h, memo, kind, agenda, followups, decisions, signatories,
+                 extract_distribution(lines), indicators, chair)
+
+
+def extract(doc: Document) -> dict:
+    return record_of(extract_parts(doc))
+
+
+def record_of(parts: Parts) -> dict:
+    h, memo, kind, chair = parts.header, parts.memo, parts.kind, parts.chair
+    agenda, followups, decisions, signatories = parts.agenda, parts.followups, parts.decisions, parts.signatories
     rec = {
         "doc_type": kind.kind,
         "doc_type_confidence": kind.confidence,
@@ -73,14 +104,14 @@ def extract(doc: Document) -> dict:
             "responsible": d.responsible, "deadline": d.deadline,
             "evidence": {"page": d.page, "line": d.line + 1, "quote": d.text}} for d in decisions],
         "distribution": [{"seq": r.seq, "recipient": r.recipient, "designation": r.designation,
-                          "office": r.office} for r in extract_distribution(lines)],
+                          "office": r.office} for r in parts.distribution],
         "signatories": [{"name": s.name, "designation": s.designation} for s in signatories],
         "followups": [{"decision": f.decision, "progress": f.progress, "status": f.status,
                        "evidence": {"page": f.page, "line": f.line + 1}} for f in followups],
         "indicators": [{"office": i.office, "activity_code": i.activity_code, "unit": i.unit,
                         "target": i.target, "achieved": i.achieved,
                         "evidence": {"page": i.page, "quote": i.quote}}
-                       for i in extract_indicators(lines, h.office, frozenset(fu_lines), prose)],
+                       for i in parts.indicators],
     }
     rec["warnings"] = memo.warnings + warnings_for(rec)
     return rec

@@ -85,6 +85,28 @@ def extract(file, ocr) -> None:
     click.echo(json.dumps(o.record, ensure_ascii=False, indent=1))
 
 
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--ocr", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True)
+@click.option("--width", default=100, show_default=True, help="Characters of each line shown.")
+def zones(file, ocr, width) -> None:
+    """Print a file's zones (letterhead, title, header, agenda, decisions, memo, signature,
+    distribution …) with their lines, and the doc_type with its cues: why a field came out as it did."""
+    from extractors.assemble import extract_parts
+    from extractors.zones import format_zones
+    from pipeline.ingest import ingest
+    from pipeline.model import IngestError
+
+    try:
+        parts = extract_parts(ingest(file, ocr=ocr))
+    except IngestError as e:
+        click.echo(f"{file}: {e.kind}: {e}", err=True)
+        sys.exit(1)
+    k = parts.kind
+    click.echo(f"doc_type: {k.kind} (confidence {k.confidence}) cues: {'; '.join(k.cues) or '-'}")
+    click.echo(format_zones(parts, width))
+
+
 @main.command(name="eval")
 @click.option("--gold", type=click.Path(exists=True, file_okay=False, path_type=Path), required=True,
               multiple=True,
