@@ -6,7 +6,7 @@ from functools import lru_cache
 
 import regex as re
 
-from .doctype import is_byline
+from .doctype import is_byline, letter_subject
 from .dates import yearless_date, find_dates, parse_time
 from .lexicon import lexicon
 from .nlp import Mention, is_branch, offices
@@ -101,7 +101,17 @@ def find_title(lines: list[Line]) -> tuple[str | None, int | None]:
         if ln.words <= 12 and "সভা" in ln.text and not key_values(ln) \
                 and not SENTENCE_END.search(ln.text):
             return _strip_end(ln.text), ln.idx
+    for ln in top[:SUBJECT_HEADING_LINES]:
+        # a subject standing as a heading, without its "বিষয়:" key: "২০১৬-২০১৭ সনের ১ম টি আর কর্মসূচীর
+        # প্রকল্প দাখিল প্রসঙ্গে।" (the ends of a letter's subject, doctype_layout.yaml)
+        if 3 <= ln.words <= SUBJECT_HEADING_WORDS and not key_values(ln) and not split_marker(ln.text) \
+                and letter_subject(ln.text.strip().rstrip("।").strip()):
+            return ln.text.strip(), ln.idx
     return None, None
+
+
+SUBJECT_HEADING_LINES = 8  # a subject heading stands among the first lines
+SUBJECT_HEADING_WORDS = 20
 
 
 def _meeting_sentences(prose: list[Sentence]) -> list[str]:
@@ -181,6 +191,12 @@ CHAIR_WORD = r"সভা\s?পতি(?:ত্ত্ব|ত্ব|ত্ত)ে"
 # CHAIR_PROSE: "… উপজেলা নির্বাহী অফিসার জনাব মোঃ রফিকুল ইসলাম এর সভাপতিত্বে …",
 # "… জনাব মোস্তাক আহমেদ চেয়ারম্যান সাহেবের সভাপতিত্তে এক সভা …"
 CHAIR_PROSE = re.compile(rf"(?P<who>[^।,]{{3,120}}?)\s*(?:-?এর|'র|’র)?\s+{CHAIR_WORD}")
+# CHAIR_PROSE_EN: English minutes: "Today's meeting was presided over by UP Chairman Mr. Md. Abdus Salam.",
+# "In the meeting UP Chairman Mr. Md Kausar Hossain took the chair and started …", "The Acting President presided."
+CHAIR_PROSE_EN = re.compile(
+    r"(?:presided over by|chaired by|under the chairmanship of)\s+"
+    r"(?P<who>(?:[^.,;]|(?<=\b(?:Mr|Mrs|Ms|Md|Dr|Mohd))\.){3,80})"
+    r"|(?:^|meeting\s+|\.\s+)(?P<who2>(?:[A-Z][\w.]*\s){1,8}?)(?:took the chair|presided|was in the chair)")
 # CHAIR_PROSE_AFTER: the chair named after the verb: "উক্ত সভায় সভাপতিত্ব করেন ৭নং … পরিষদের চেয়ারম্যান জনাব X।"
 CHAIR_PROSE_AFTER = re.compile(r"সভা\s?পতি(?:ত্ত্ব|ত্ব|ত্ত)\s+কর(?:েন|িলেন|লেন)\s+(?P<who>[^।]{3,160}?)(?:।|\s+এবং\s|$)")
 
@@ -205,6 +221,11 @@ def find_chair(lines: list[Line], header: list[Line], prose: list[Sentence] | No
     sentence = next((s.text for s in prose[:30] if re.search(CHAIR_WORD, s.text)), "")
     m = CHAIR_PROSE.search(sentence)
     if not m:
+        english = next((m2 for s in prose[:30] for m2 in [CHAIR_PROSE_EN.search(s.text)] if m2), None)
+        if english:
+            p = split_person(english.group("who") or english.group("who2"))
+            if p.name or p.designation:
+                return Person(p.name, p.designation, p.office)
         after = next((m2 for s in prose[:30] for m2 in [CHAIR_PROSE_AFTER.search(s.text)] if m2), None)
         if after:
             p = split_person(after.group("who"))

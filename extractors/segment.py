@@ -242,6 +242,10 @@ KEY_SEP = r"[\s:ঃ\-–—]*"
 LEADING_KEY_SEP = re.compile(rf"^(?:\s*\([\p{{L}}\p{{M}} .]{{1,30}}\)(?={KEY_SEP}[:ঃ\t]))?{KEY_SEP}")
 # KEY_SEP_AFTER: a further key on a line is followed by a colon or tab: "তারিখ : ০৭/০৬/২০২২। সময়: বিকাল" (after "সময়")
 KEY_SEP_AFTER = re.compile(r"\s*[:ঃ\t]")
+# ENGLISH_KEY, COLON_AFTER: an English key with a colon needs no other separator before it:
+# "Meeting Venue : Mahishashura Union Parishad Date : 17/04/2023 Time : 11.00 AM"
+ENGLISH_KEY = re.compile(r"^[A-Z][a-z]+(?:\s[A-Za-z]+)*$")
+COLON_AFTER = re.compile(r"\s*:")
 
 
 @dataclass
@@ -300,8 +304,8 @@ def _key_fields(text: str) -> tuple[tuple[str, str], ...]:
     for mm in _key_regex().finditer(stripped, m.end()):
         before = stripped[:mm.start()].rstrip()
         after = stripped[mm.end():mm.end() + 3]
-        if (before.endswith(("।", "\t", ";", ",")) or "\t" in stripped[mm.start() - 2:mm.start()]) \
-                and KEY_SEP_AFTER.match(after):
+        if ((before.endswith(("।", "\t", ";", ",")) or "\t" in stripped[mm.start() - 2:mm.start()])
+                and KEY_SEP_AFTER.match(after)) or (ENGLISH_KEY.match(mm.group("key")) and COLON_AFTER.match(after)):
             starts.append(mm)
     for i, km in enumerate(starts):
         end = starts[i + 1].start() if i + 1 < len(starts) else len(stripped)
