@@ -19,7 +19,11 @@ def _count(g: str) -> str:
 UNIT = r"(?P<unit>[\p{L}\p{M}]+)"
 # AGAINST: "৪টি কর্মশালা আয়োজনের বিপরীতে ৩টি কর্মশালার আয়োজন করা হয়েছে",
 # "৪টি দক্ষতা উন্নয়ন প্রশিক্ষণ আয়োজনের লক্ষ্যমাত্রার বিপরীতে ডিসেম্বর/২০২২ পর্যন্ত ২টি প্রশিক্ষণ …"
-AGAINST = re.compile(_count("t") + r"\s+(?P<phrase>[^।]{1,70}?)বিপরীতে[^।০-৯0-9]{0,30}?(?:[^।০-৯0-9\s]+/[০-৯0-9]{4}[^।০-৯0-9]{0,20})?" + _count("a"))
+# ... with a period or a quoted name between: "… ৪টি সভার লক্ষ্যমাত্রার বিপরীতে ৩য় ত্রৈমাসিক পর্যন্ত ৩টি সভা …",
+# "… ১টি সেবা সহজিকরণের লক্ষ্যমাত্রার বিপরীতে 'গবাদিপশুর কৃত্রিম প্রজনন সেবা' সহজিকরণ করে ১টি সেবার …"
+ORDINAL = r"[০-৯0-9]{1,2}(?:য়|ম|র্থ|ষ্ঠ|তম)(?![০-৯0-9])"
+AGAINST = re.compile(_count("t") + r"\s+(?P<phrase>[^।]{1,70}?)বিপরীতে(?:[^।০-৯0-9]|" + ORDINAL + r"){0,60}?"
+                     r"(?:[^।০-৯0-9\s]+/[০-৯0-9]{4}[^।০-৯0-9]{0,20})?" + _count("a"))
 # TARGET_ACHIEVED: "লক্ষ্যমাত্রা ৪টি প্রশিক্ষণ, অর্জন ৩টি"
 TARGET_ACHIEVED = re.compile(r"লক্ষ্যমাত্রা\s*[:ঃ]?\s*" + _count("t") + r"\s*(?P<phrase>[^।]{0,40}?)অর্জন\s*[:ঃ]?\s*" + _count("a"))
 # AMONG: "১৪২টি ইউনিয়নের মধ্যে ১৩৫টিতে ডিজিটাল সেন্টার চালু হয়েছে"
@@ -64,6 +68,16 @@ def unit_of(phrase: str) -> str:
             if w == u or (w.startswith(u) and len(w) - len(u) <= 2):
                 return u
     return words[0] if words else ""
+
+
+def repeated_unit(phrase: str, after: str) -> str | None:
+    """The unit the achievement repeats: the word right after the achieved count, when the target
+    phrase has it too: "৪৩২টি ইপিআই আউটরিচ সেশনের লক্ষ্যমাত্রার বিপরীতে ৪১৭টি সেশন অনুষ্ঠিত হয়েছে" -> "সেশন"."""
+    m = WORD.match(after.lstrip())
+    if not m:
+        return None
+    word = base_unit(m.group(0))
+    return word if word in {base_unit(w) for w in WORD.findall(phrase)} else None
 
 
 def base_unit(word: str) -> str:
@@ -120,7 +134,8 @@ def extract_indicators(lines: list[Line], issuing_office: str | None,
         if _new_paragraph(lines, sents[k - 1] if k else None, sent):
             subject = issuing_office
         opening = mk.rest if mk else s
-        offs = [o for o in offices(" ".join(opening.split()[:8])) if o.start <= 2]
+        lead = set(lexicon().indicators["not_office_lead"])
+        offs = [o for o in offices(" ".join(opening.split()[:8])) if o.start <= 2 and o.text.split()[0] not in lead]
         if offs:
             subject = offs[0].text
         elif THIS_OFFICE.match(opening):
@@ -128,7 +143,8 @@ def extract_indicators(lines: list[Line], issuing_office: str | None,
         found = []
         for pat in (AGAINST, TARGET_ACHIEVED, AMONG):
             for m in pat.finditer(s):
-                found.append((m.start(), _n(m.group("t")), _n(m.group("a")), unit_of(m.group("phrase"))))
+                unit = repeated_unit(m.group("phrase"), s[m.end():]) or unit_of(m.group("phrase"))
+                found.append((m.start(), _n(m.group("t")), _n(m.group("a")), unit))
         for m in NONE_DONE.finditer(s):
             found.append((m.start(), _n(m.group("t")), 0, unit_of(m.group("phrase"))))
         m = MENTIONED.search(s)
