@@ -101,19 +101,67 @@ def agent_of(text: str) -> str | None:
     for m in sorted(offices(text) + designations(text), key=lambda x: x.start):
         if m.end > verb.start():
             break
+        surface = text[m.start:m.end]
+        # the matcher strips case endings: a surface longer than the name is the name with an ending
+        extra = surface[len(m.text):] if surface.startswith(m.text) else ""
+        tail = next((p for p in plurals if extra.startswith(p)), "")
+        if extra[len(tail):]:
+            continue  # "দপ্তরসমূহের", "বোর্ডের": not the subject
         end = m.end
-        tail = next((p for p in plurals if text.startswith(p, end)), "")
-        end += len(tail)
+        if not extra:
+            tail = next((p for p in plurals if text.startswith(p, end)), "")
+            end += len(tail)
         if CASE_AFTER.match(text[end:end + 1]):
             continue  # "বোর্ডের", "শিক্ষককে", "বিদ্যালয়সমূহের": not the subject
         words = m.text.split()
         cut = max((i + 1 for i, w in enumerate(words[:-1]) if LOCATIVE_WORD.search(w)), default=0)
-        party = " ".join(words[cut:]) + tail
+        party = " ".join(words[cut:]) + (tail if not extra else extra)
         before = text[:m.start].split()
         if cut == 0 and before and before[-1] in determiners:
             party = f"{before[-1]} {party}"
         return party
+    return _agent_by_head(text[:verb.start()])
+
+
+# BARE_WORD_END: a word without a case ending, which an agent's words are: not "দপ্তরসমূহের", "বিষয়ে", "কমিটিকে"
+CASE_END = re.compile(r"(?:ের|এর|র|কে|তে|য়|য়ে|ে)$")
+
+
+def _agent_by_head(before: str) -> str | None:
+    """An agent not in the gazetteer, found by its head noun (cues.yaml agent_heads), bare, with the
+    bare words before it: "… মনিটরিং এর জন্য আইসিটি শাখা মাসিক প্রতিবেদন প্রস্তুত করবে" -> "আইসিটি শাখা";
+    "এ বিষয়ে হিসাবরক্ষক … প্রস্তুত করবেন" -> "হিসাবরক্ষক"; "পরিদর্শক ও মাঠ সংগঠকগণ …" -> all of it."""
+    heads = set(lexicon().cues["agent_heads"])
+    plurals = tuple(lexicon().cues["party_plurals"])
+    stop = set(lexicon().cues["agent_stop_words"])
+    words = before.split()
+    for i, w in enumerate(words):
+        stem = next((w[:-len(p)] for p in plurals if w.endswith(p) and w[:-len(p)] in heads), w)
+        if stem not in heads:
+            continue
+        j = i
+        while j > 0 and i - j < AGENT_WORDS:
+            prev = words[j - 1]
+            if prev == "ও" and j > 1 and words[j - 2] in heads:
+                j -= 2  # "পরিদর্শক ও মাঠ সংগঠকগণ"
+                continue
+            if prev in stop or CASE_END.search(prev) or not WORD_ONLY.match(prev):
+                break
+            j -= 1
+        k = i
+        # a coordinated second party: "পরিদর্শক ও মাঠ সংগঠকগণ"
+        if k + 2 < len(words) and words[k + 1] == "ও":
+            for m in range(k + 2, min(k + 2 + AGENT_WORDS, len(words))):
+                if any(words[m] == h or words[m] in (h + p for p in plurals) for h in heads):
+                    k = m
+                    break
+        return " ".join(words[j:k + 1])
     return None
+
+
+AGENT_WORDS = 3  # words before an agent's head noun that belong to it: "সংশ্লিষ্ট উপজেলা আইসিটি শাখা"
+# WORD_ONLY: a word of letters: "আইসিটি", not "২০টি", not "(খ)"
+WORD_ONLY = re.compile(r"^[\p{L}\p{M}\-]+$")
 
 
 # PARTY_SEP: what separates parties: "উপজেলা কৃষি অফিসার, উপজেলা মৎস্য অফিসার", "… অফিসার ও উপজেলা প্রকৌশলী"

@@ -134,3 +134,21 @@ def test_english_agenda_inline():
 def test_cue_tolerates_confused_letters_and_spaces():
     from extractors.segment import has_cue
     assert has_cue("আলোচ্য সূচীঃ", "agenda") and has_cue("মেমোনং ১২", "memo")
+
+
+@pytest.mark.parametrize("text, party", [
+    ("হাসপাতাল চত্বরে দালাল চক্রের তৎপরতা বন্ধে জেলা পুলিশ নিয়মিত টহল জোরদার করবে।", "জেলা পুলিশ"),
+    ("জেলা ও উপজেলা প্রাণিসম্পদ দপ্তরসমূহের ই-নথি কার্যক্রম মনিটরিং এর জন্য আইসিটি শাখা মাসিক প্রতিবেদন প্রস্তুত করবে।",
+     "আইসিটি শাখা"),
+    ("এ বিষয়ে হিসাবরক্ষক প্রয়োজনীয় কাগজপত্র প্রস্তুত করবেন।", "হিসাবরক্ষক"),
+    ("পরিদর্শক ও মাঠ সংগঠকগণ প্রতি সপ্তাহে কমপক্ষে ৫টি সমিতির সাপ্তাহিক সভায় উপস্থিত থাকবেন।", "পরিদর্শক ও মাঠ সংগঠকগণ"),
+    ("উপকরণ ক্রয়ের জন্য প্রধান শিক্ষক ৩ সদস্যের একটি ক্রয় কমিটি গঠন করবেন।", "প্রধান শিক্ষক"),
+])
+def test_agent_of_a_future_verb_decision(text, party):
+    from extractors.decisions import responsible_in_text
+    assert responsible_in_text(text) == [party]
+
+
+def test_no_agent_in_an_obligation_without_a_party():
+    from extractors.decisions import responsible_in_text
+    assert responsible_in_text("প্রদর্শনী প্লটের ফসল কর্তনের সময় মাঠ দিবস আয়োজন করতে হবে।") == []
