@@ -22,6 +22,7 @@ from .header import Header, extract_header
 from .indicators import extract_indicators
 from .memo import Memo, extract_memo
 from .people import Person
+from .record import Fields
 from .segment import Line, lines_of, prose_sentences
 from .signatories import extract_signatories
 from .validate import warnings_for
@@ -114,4 +115,5 @@ def record_of(parts: Parts) -> dict:
                        for i in parts.indicators],
     }
     rec["warnings"] = memo.warnings + warnings_for(rec)
-    return rec
+    # one typed model (extractors/record.py) checks every field where the record is made
+    return Fields.model_validate(rec).model_dump()

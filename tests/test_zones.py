@@ -87,3 +87,18 @@ def test_half_converted_legacy_text(tmp_path):
 def test_an_empty_page_between_pages(tmp_path):
     rec = _record(tmp_path, "pages.txt", "সভার কার্যবিবরণী\nসভাপতি: জনাব আবুল কাশেম\n\f\f\nসিদ্ধান্ত: রাস্তা মেরামত করতে হবে।\n")
     assert rec["doc_type"] == "minutes" and rec["chair"]["name"] == "আবুল কাশেম"
+
+
+def test_record_model_checks_fields_where_they_are_made():
+    import pydantic
+    import pytest as _pytest
+
+    from extractors.record import Fields
+
+    rec = extract(ingest(SEED))
+    assert Fields.model_validate(rec).model_dump() == rec
+    with _pytest.raises(pydantic.ValidationError):
+        Fields.model_validate({**rec, "doc_type": "letter"})
+    with _pytest.raises(pydantic.ValidationError):
+        Fields.model_validate({**rec, "indicators": [{"unit": "সভা", "target": "চার", "achieved": 3,
+                                                      "evidence": {}}]})
