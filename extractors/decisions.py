@@ -159,7 +159,7 @@ def _agent_by_head(before: str) -> str | None:
     return None
 
 
-AGENT_WORDS = 3  # words before an agent's head noun that belong to it: "সংশ্লিষ্ট উপজেলা আইসিটি শাখা"
+AGENT_WORDS = 2  # words before an agent's head noun that belong to it: "ফোকাল পয়েন্ট কর্মকর্তাগণ"
 # WORD_ONLY: a word of letters: "আইসিটি", not "২০টি", not "(খ)"
 WORD_ONLY = re.compile(r"^[\p{L}\p{M}\-]+$")
 
