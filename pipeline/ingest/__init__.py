@@ -57,9 +57,12 @@ def read_input(path: str | os.PathLike, limits: Limits) -> bytes:
 
 
 def _textual(head: bytes, name: str) -> bool:
-    """True if the head of a file sniffs as text or HTML (only these are bounded by text_bytes)."""
+    """True if the head of a file sniffs as text or HTML (only these are bounded by text_bytes). The
+    head is cut at its last line end, so a multi-byte character split by HEAD_BYTES does not make
+    UTF-8 text look undecodable."""
+    cut = head.rfind(b"\n")
     try:
-        return sniff(head, name) in ("txt", "html")
+        return sniff(head[:cut + 1] if cut > 0 else head, name) in ("txt", "html")
     except IngestError:
         return False
 
