@@ -1,6 +1,7 @@
 """Images (PNG, JPEG, single- and multi-page TIFF) -> OCR, refusing decompression bombs."""
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 import warnings
@@ -21,18 +22,31 @@ def _image_dpi(img) -> int:
     return value if value >= MIN_PLAUSIBLE_DPI else DEFAULT_DPI
 
 
+@contextlib.contextmanager
+def _pil_pixel_limit(pixels: int):
+    """PIL's bomb check on ``pixels`` (its default: 89.5 Mpx) while the block runs, then as it was:
+    PIL keeps the figure in a module attribute, which other code in the process also meets."""
+    from PIL import Image
+
+    saved = Image.MAX_IMAGE_PIXELS
+    Image.MAX_IMAGE_PIXELS = pixels
+    try:
+        yield
+    finally:
+        Image.MAX_IMAGE_PIXELS = saved
+
+
 def ingest_image(data: bytes, name: str, dpi: int | None = None,
                  limits: Limits | None = None) -> tuple[list[Page], dict]:
     """OCR each frame. page_pixels is the one pixel limit: it is checked here from the header, and
     PIL's own bomb check (Image.MAX_IMAGE_PIXELS, which warns past it and refuses past twice it)
-    is set to it, so the stated and the enforced limit are the same number."""
+    is set to it while the image is read, so the stated and the enforced limit are the same number."""
     from PIL import Image, UnidentifiedImageError
 
     limits = limits or Limits.load()
     max_pixels, max_frames = limits.page_pixels, limits.image_frames
-    Image.MAX_IMAGE_PIXELS = max_pixels  # PIL's check, on the same figure (its default: 89.5 Mpx)
     try:
-        with warnings.catch_warnings():
+        with _pil_pixel_limit(max_pixels), warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             img = Image.open(io.BytesIO(data))
             w, h = img.size
