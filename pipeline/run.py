@@ -859,7 +859,8 @@ def _execute_dask(todo: list[tuple[Input, str]], opts: RunOptions) -> Iterator[S
         raise ValueError("--executor dask needs --scheduler ADDRESS")
     bar = _progress(len(todo), opts)
     with Client(opts.scheduler, timeout="30s") as client:
-        futs = {client.submit(process_file, i.path, i.display, ocr=opts.ocr, pure=False): (i, sha)
+        futs = {client.submit(process_file, i.path, i.display, ocr=opts.ocr, limits=opts.limits,
+                              pure=False): (i, sha)
                 for i, sha in todo}
         for fut in as_completed(futs):
             inp, sha = futs[fut]
