@@ -371,19 +371,20 @@ def test_kill_9_while_tables_are_written_leaves_no_child_and_rerun_is_clean(tmp_
     proc = subprocess.Popen([*MINUTES, "run", str(src), "--out", str(out), "--workers", "2"],
                             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     seen: set[int] = set()
-    workers_gone = False
+    workers: set[int] = set()  # children seen before every file was journaled: the pool's workers
+    journal = out / ".work" / "journal.jsonl"
     deadline = time.monotonic() + 120
     killed = False
     while proc.poll() is None and time.monotonic() < deadline:
         now = _tree(proc.pid)
-        if seen and not now:
-            workers_gone = True  # the pool has stopped: the next children write the tables
-        if workers_gone and now:
+        seen |= now
+        done = journal.exists() and len(journal.read_bytes().splitlines()) >= 3
+        if not done:
+            workers |= now
+        elif now - workers:  # a child started after the last file: a table writer
             os.kill(proc.pid, signal.SIGKILL)
             killed = True
-            seen |= now
             break
-        seen |= now
         time.sleep(0.005)
     proc.wait(timeout=30)
     assert killed, "the table writers were never seen"
