@@ -3,16 +3,34 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 import sys
 from pathlib import Path
 
 import click
 
+from pipeline.display import for_terminal
 from pipeline.evaluation_run import RENDER_KINDS
+from pipeline.limits import Limits, descriptions, flag_name
 from pipeline.run import RunOptions, run as run_batch
 
+# Exit codes: click exits 2 on usage errors; `run` exits 1 when some file failed, 0 otherwise, and
+# 3 when the output folder cannot be written (read-only, missing, disk full).
+OUTPUT_ERROR_EXIT = 3
 
-# Exit codes: click exits 2 on usage errors; `run` exits 1 when some file failed, 0 otherwise.
+
+def echo_safe(text: str, *, keep: str = "\t", err: bool = False) -> None:
+    """Print text that documents or file names control, control characters escaped."""
+    click.echo(for_terminal(text, keep=keep), err=err)
+
+
+def limit_options(f):
+    """One `--max-<limit>` option per limit of pipeline/data/limits.yaml (default: the file's)."""
+    defaults = Limits.load()
+    for name, what in reversed(list(descriptions().items())):
+        f = click.option(flag_name(name), name, type=click.IntRange(1), default=None,
+                         help=f"{what} [{getattr(defaults, name)}]")(f)
+    return f
 @click.group()
 @click.option("-v", "--verbose", count=True, help="More logging (-v info, -vv debug).")
 def main(verbose: int) -> None:
@@ -34,7 +52,8 @@ def main(verbose: int) -> None:
 @click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True)
 @click.option("--scheduler", default=None, help="Dask scheduler address, with --executor dask.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar [on when stderr is a terminal].")
-def run(paths, out, workers, timeout, ocr, force, excel_csv, executor, scheduler, progress) -> None:
+@limit_options
+def run(paths, out, workers, timeout, ocr, force, excel_csv, executor, scheduler, progress, **limits) -> None:
     """Process files, folders and zip archives into OUT: documents/*.json, tables, minutes.sqlite."""
     import os
 
@@ -42,8 +61,14 @@ def run(paths, out, workers, timeout, ocr, force, excel_csv, executor, scheduler
         raise click.UsageError("--executor dask needs --scheduler ADDRESS")
     opts = RunOptions(out=out, workers=workers or os.cpu_count() or 1, timeout=timeout, ocr=ocr,
                       force=force, excel_csv=excel_csv, executor=executor, scheduler=scheduler,
-                      progress=progress)
-    code, manifest = run_batch(list(paths), opts)
+                      progress=progress, limits=Limits.load(**limits))
+    try:
+        code, manifest = run_batch(list(paths), opts)
+    except (OSError, sqlite3.Error) as e:  # the output folder, not an input: those are manifest rows
+        reason = getattr(e, "strerror", None) or str(e)
+        where = getattr(e, "filename", None) or out
+        click.echo(f"minutes: cannot write the output folder {out}: {reason} ({where})", err=True)
+        sys.exit(OUTPUT_ERROR_EXIT)
     counts: dict[str, int] = {}
     for r in manifest:
         counts[r["status"]] = counts.get(r["status"], 0) + 1
@@ -51,7 +76,7 @@ def run(paths, out, workers, timeout, ocr, force, excel_csv, executor, scheduler
                + f" -> {out}")
     for r in manifest:
         if r["status"] in ("failed", "unsupported"):
-            click.echo(f"  {r['status']}: {r['path']}: {r.get('error_kind')}: {r.get('error')}", err=True)
+            echo_safe(f"  {r['status']}: {r['path']}: {r.get('error_kind')}: {r.get('error')}", err=True)
     sys.exit(code)
 
 
@@ -66,9 +91,9 @@ def text(file, ocr) -> None:
     try:
         doc = ingest(file, ocr=ocr)
     except IngestError as e:
-        click.echo(f"{file}: {e.kind}: {e}", err=True)
+        echo_safe(f"{file}: {e.kind}: {e}", err=True)
         sys.exit(1)
-    click.echo(doc.text())
+    echo_safe(doc.text(), keep="\t\n\f")  # the text's own layout; any other control is escaped
 
 
 @main.command()
@@ -136,11 +161,13 @@ def eval_cmd(gold, pred, renders, kinds, per_doc) -> None:
 @click.option("--limit", default=20, show_default=True)
 def search(query, out, limit) -> None:
     """Full-text search over decision text in OUT/minutes.sqlite."""
-    from pipeline.store import SqliteStore
+    from pipeline.store import SQLITE_NAME, SqliteStore
 
+    if not (out / SQLITE_NAME).is_file():  # opening it would create an empty database
+        raise click.UsageError(f"no {SQLITE_NAME} in {out}: run `minutes run … --out {out}` first")
     with SqliteStore(out) as db:
         for hit in db.search_decisions(query, limit=limit):
-            click.echo(f"{hit.get('doc_id')}\tp{hit.get('page')}\t{hit.get('text')}")
+            echo_safe(f"{hit.get('doc_id')}\tp{hit.get('page')}\t{hit.get('text')}")
 
 
 @main.command()
@@ -164,16 +191,16 @@ def register(out, as_of, open_only, listing) -> None:
     rows = build_register(iter_documents(out), day)
     path = write_register(out, rows)
     counts = Counter(r.status for r in rows)
-    click.echo(f"{len(rows)} decisions ({', '.join(f'{k} {v}' for k, v in sorted(counts.items()))}); "
-               f"{sum(r.overdue for r in rows)} overdue on {day.isoformat()}; written to {path}")
+    echo_safe(f"{len(rows)} decisions ({', '.join(f'{k} {v}' for k, v in sorted(counts.items()))}); "
+              f"{sum(r.overdue for r in rows)} overdue on {day.isoformat()}; written to {path}")
     for r in rows if listing else []:
         if open_only and r.status == "done":
             continue
         flag = "OVERDUE " if r.overdue else ""
         where = f"p{r.page}" if r.page else ""
         report = f" <- {r.reported_date} p{r.report_page}" if r.reported_in else ""
-        click.echo(f"{flag}{r.status}\t{r.meeting_date}\t{r.office}\t{r.deadline or '-'}\t{where}{report}\t"
-                   f"{r.decision[:90]}")
+        echo_safe(f"{flag}{r.status}\t{r.meeting_date}\t{r.office}\t{r.deadline or '-'}\t{where}{report}\t"
+                  f"{r.decision[:90]}")
 
 
 @main.command()
@@ -192,8 +219,8 @@ def compliance(out, listing) -> None:
     for r in rows if listing else []:
         rate = f"{r.rate:.0%}" if r.rate is not None else "-"
         counts = "/".join("-" if v is None else f"{v:g}" for v in (r.achieved, r.target))
-        click.echo(f"{r.office}\t{r.activity_code or '-'}\t{r.unit}\t{counts}\t{rate}\t"
-                   f"{r.meeting_date}\tp{r.page}\t{r.reports} report(s)")
+        echo_safe(f"{r.office}\t{r.activity_code or '-'}\t{r.unit}\t{counts}\t{rate}\t"
+                  f"{r.meeting_date}\tp{r.page}\t{r.reports} report(s)")
 
 
 if __name__ == "__main__":

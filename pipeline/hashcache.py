@@ -50,7 +50,7 @@ class HashCache:
     @classmethod
     def load(cls, path: Path, racy_ns: int = RACY_NS) -> "HashCache":
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = json.loads(path.read_text(encoding="utf-8", errors="surrogateescape"))
         except FileNotFoundError:
             return cls(path, racy_ns=racy_ns)
         except (OSError, ValueError) as e:
@@ -79,4 +79,4 @@ class HashCache:
 
         text = json.dumps({"version": CACHE_VERSION, "files": self.seen}, ensure_ascii=False)
         with atomic_path(self.path) as tmp:
-            tmp.write_text(text, encoding="utf-8")
+            tmp.write_text(text, encoding="utf-8", errors="surrogateescape")  # lossless file names

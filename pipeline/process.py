@@ -9,6 +9,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline.display import for_display
+from pipeline.limits import Limits
 from pipeline.model import Document, IngestError, UnsupportedFormat
 
 log = logging.getLogger(__name__)
@@ -50,7 +52,7 @@ def build_record(doc: Document, fields: dict, display_path: str) -> dict:
         "schema_version": SCHEMA_VERSION,
         "pipeline_version": PIPELINE_VERSION,
         "doc_id": doc_id_for(doc.sha256),
-        "source": {"path": display_path, "sha256": doc.sha256, "format": doc.format,
+        "source": {"path": for_display(display_path), "sha256": doc.sha256, "format": doc.format,
                    "pages": doc.page_count, "text_source": doc.text_source},
         **fields,
         "warnings": list(doc.warnings) + list(fields.get("warnings", [])),
@@ -73,8 +75,10 @@ def _test_hooks(display_path: str) -> None:
             time.sleep(3600)
 
 
-def process_file(path: str, display_path: str | None = None, *, ocr: str = "auto") -> Outcome:
-    """Never raises for bad input: the outcome names the error kind and message."""
+def process_file(path: str, display_path: str | None = None, *, ocr: str = "auto",
+                 limits: Limits | None = None) -> Outcome:
+    """Never raises for bad input: the outcome names the error kind and message. A file that
+    exhausts the worker's memory (MemoryError) is `too-large`."""
     from extractors.assemble import extract
     from pipeline.ingest import ingest
 
@@ -83,7 +87,7 @@ def process_file(path: str, display_path: str | None = None, *, ocr: str = "auto
     t0 = time.perf_counter()
     out = Outcome(path=display_path, sha256="")
     try:
-        doc = ingest(path, ocr=ocr)
+        doc = ingest(path, ocr=ocr, limits=limits)
         out.sha256 = doc.sha256
         fields = extract(doc)
         rec = build_record(doc, fields, display_path)
@@ -94,6 +98,9 @@ def process_file(path: str, display_path: str | None = None, *, ocr: str = "auto
         out.status, out.error_kind, out.error = "unsupported", e.kind, str(e)
     except IngestError as e:
         out.status, out.error_kind, out.error = "failed", e.kind, str(e)
+    except MemoryError:
+        out.status, out.error_kind = "failed", "too-large"
+        out.error = "out of memory while reading it (limit worker_memory_bytes)"
     except Exception as e:  # a bug in our code must not stop the batch; it is named in the manifest
         log.exception("internal error on %s", display_path)
         out.status, out.error_kind, out.error = "failed", "internal-error", f"{type(e).__name__}: {e}"

@@ -20,24 +20,32 @@ processes (CSV + Parquet in one, XLSX in the other), streamed from SQLite.
 from __future__ import annotations
 
 import contextlib
-import csv
+import errno
+import fcntl
 import hashlib
-import io
 import json
 import logging
 import multiprocessing
 import os
+import secrets
+import shutil
+import stat
 import sys
 import time
 import zipfile
+import zlib
 from concurrent.futures import FIRST_COMPLETED, wait
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from pipeline.children import MemoryWatch, die_with_parent
+from pipeline.display import for_display
 from pipeline.hashcache import HashCache
+from pipeline.limits import Limits, is_permanent
 from pipeline.memory import release_memory, tune_allocator
+from pipeline.model import TooLarge
 from pipeline.process import PIPELINE_VERSION, Outcome, doc_id_for, process_file
 from pipeline.store import (
     TABLE_FILES_VERSION,
@@ -48,6 +56,7 @@ from pipeline.store import (
     document_path,
     table_files,
     write_document,
+    write_safe_csv,
 )
 from pipeline.tables import TABLES, flatten
 
@@ -65,12 +74,23 @@ COMMIT_DOCS = 64
 COMMIT_SECONDS = 2.0
 # Files handed to the pool ahead of the workers; more would only make pebble watch more timers.
 QUEUED_PER_WORKER = 4
+# A zip member that expands to less than this is never refused for its compression ratio (a page
+# of text, or a run of blank lines, compresses 100 times and more).
+RATIO_EXEMPT_BYTES = 1 << 20
+# Inside <out>/.work: the temporary folder of the running run (extracted zip members, Tesseract's
+# page images), removed when the run ends and swept when the next one starts; and the lock file
+# that keeps two runs from writing one output folder at once.
+TMP_DIR = "tmp"
+LOCK_NAME = "lock"
+# Errors of the output folder's disk: the file's row is `no-space` (retried on the next run).
+NO_SPACE_ERRNOS = (errno.ENOSPC, errno.EDQUOT)
 
 
 @dataclass(frozen=True)
 class Input:
     path: str  # real file on disk to read
     display: str  # as given on the command line (zip members: "archive.zip!member")
+    sha256: str | None = None  # known already (zip members are hashed while extracted)
 
 
 @dataclass
@@ -84,6 +104,7 @@ class RunOptions:
     executor: str = "local"  # local | dask
     scheduler: str | None = None
     progress: bool | None = None  # None: only when stderr is a terminal
+    limits: Limits = field(default_factory=Limits.load)
 
 
 @dataclass
@@ -107,24 +128,70 @@ class Cached:
     record: dict | None  # set when SQLite's rows are not known to come from this file: reload them
 
 
-def walk(paths: Iterable[str], out: Path) -> Iterator[Input]:
-    """Files and folders (sorted, recursively) and the members of zip archives."""
+def _row_of(display: str, kind: str, message: str, status: str = "failed") -> dict:
+    return {"path": display, "status": status, "error_kind": kind if status != "ignored" else None,
+            "error": message}
+
+
+def _inside(path: str, out: Path) -> bool:
+    real = Path(path).resolve()
+    return real == out or out in real.parents
+
+
+def _stat_problem(path: str, e: OSError) -> tuple[str, str]:
+    """The named reason a path cannot be followed: a loop, a dangling link, or unreadable."""
+    if e.errno == errno.ELOOP:
+        return "symlink-loop", "symbolic link loop (the link leads back to itself)"
+    if e.errno == errno.ENOENT and os.path.islink(path):
+        return "dangling-link", f"symbolic link to a missing file ({os.readlink(path)})"
+    return "unreadable", f"{e.strerror or e}"
+
+
+def walk(paths: Iterable[str], out: Path) -> Iterator[Input | dict]:
+    """Files and folders (sorted, recursively) and zip archives; never raises. What cannot be an
+    input (a link loop, a dangling link, an unlistable folder, a FIFO or device, anything inside
+    the output folder) comes out as its manifest row (a dict) instead of an `Input`."""
     out = out.resolve()
     for given in paths:
-        if os.path.isdir(given):
+        try:
+            st = os.stat(given)
+        except OSError as e:
+            yield _row_of(given, *_stat_problem(given, e))
+            continue
+        if stat.S_ISDIR(st.st_mode):
             top = str(Path(given))  # "./in/" -> "in": the spelling of the paths in the manifest
-            real = Path(top).resolve()
-            if real == out or out in real.parents:
-                continue  # our own outputs are never inputs
-            for f in sorted(_files_under(top, out), key=lambda f: f.split(os.sep)):
-                yield from _expand(f, f)
+            if _inside(top, out):
+                yield _row_of(top, "", "inside the output folder: never an input", "ignored")
+                continue
+            for f in sorted(_files_under(top, out), key=lambda f: _sort_key(f)):
+                if isinstance(f, dict):
+                    yield f
+                else:
+                    yield from _expand(f, f)
+        elif not stat.S_ISREG(st.st_mode):
+            yield _row_of(given, "not-a-file", f"{_file_type(st.st_mode)}, not a regular file: never read")
+        elif _inside(given, out):
+            yield _row_of(given, "", "inside the output folder: never an input", "ignored")
         else:
             yield from _expand(given, given)
 
 
-def _files_under(top: str, out: Path) -> Iterator[str]:
-    """Files (or links to files) below ``top``, skipping hidden names, the output folder and links
-    to folders (no cycles)."""
+def _sort_key(item: str | dict) -> list[str]:
+    return (item["path"] if isinstance(item, dict) else item).split(os.sep)
+
+
+def _file_type(mode: int) -> str:
+    for test, name in ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"),
+                       (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket")):
+        if test(mode):
+            return name
+    return "a special file"
+
+
+def _files_under(top: str, out: Path) -> Iterator[str | dict]:
+    """Files (or links to files) below ``top``, skipping hidden names; the output folder and links
+    to folders (no cycles) are `ignored` rows, and loops, dangling links, unlistable folders and
+    special files are `failed` rows."""
     stack = [top]
     while stack:
         folder = stack.pop()
@@ -132,43 +199,145 @@ def _files_under(top: str, out: Path) -> Iterator[str]:
             entries = list(os.scandir(folder))
         except OSError as e:
             log.warning("cannot list %s: %s", folder, e)
+            yield _row_of(folder, "unreadable-folder", f"cannot list the folder: {e.strerror or e}")
             continue
         for entry in entries:
             if entry.name.startswith("."):
                 continue
-            if entry.is_dir(follow_symlinks=False):
-                if Path(entry.path).resolve() != out:
-                    stack.append(entry.path)
-            elif entry.is_file() and not (entry.is_symlink() and out in Path(entry.path).resolve().parents):
-                yield entry.path
+            try:
+                yield from _entry(entry, out, stack)
+            except OSError as e:  # e.g. the entry vanished, or stat failed for another reason
+                yield _row_of(entry.path, *_stat_problem(entry.path, e))
+
+
+def _entry(entry: os.DirEntry, out: Path, stack: list[str]) -> Iterator[str | dict]:
+    if entry.is_symlink():
+        try:
+            st = os.stat(entry.path)
+        except OSError as e:
+            yield _row_of(entry.path, *_stat_problem(entry.path, e))
+            return
+        if stat.S_ISDIR(st.st_mode):
+            yield _row_of(entry.path, "", "link to a folder: not followed", "ignored")
+        elif not stat.S_ISREG(st.st_mode):
+            yield _row_of(entry.path, "not-a-file", f"link to {_file_type(st.st_mode)}: never read")
+        elif _inside(entry.path, out):
+            yield _row_of(entry.path, "", "link into the output folder: never an input", "ignored")
+        else:
+            yield entry.path
+    elif entry.is_dir(follow_symlinks=False):
+        if Path(entry.path).resolve() == out:
+            yield _row_of(entry.path, "", "the output folder: never an input", "ignored")
+        else:
+            stack.append(entry.path)
+    elif entry.is_file(follow_symlinks=False):
+        yield entry.path
+    else:
+        st = entry.stat(follow_symlinks=False)
+        yield _row_of(entry.path, "not-a-file", f"{_file_type(st.st_mode)}, not a regular file: never read")
 
 
 def _expand(f: str, display: str) -> Iterator[Input]:
-    if f.lower().endswith(".zip") and zipfile.is_zipfile(f):
+    try:
+        is_zip = f.lower().endswith(".zip") and zipfile.is_zipfile(f)
+    except OSError:
+        is_zip = False  # plan() names the read error
+    if is_zip:
         yield Input(f, display + "!")  # the archive itself is accounted for, then its members
         return
     yield Input(f, display)
 
 
-def _zip_members(inp: Input, out: Path, hashes: HashCache) -> list[Input]:
-    """Extract members to <out>/.work/zip/<archive-hash>/<n>; file names never choose the path."""
-    base = out / ".work" / "zip" / hashes.sha256(inp.path)[:16]
-    members: list[Input] = []
-    with zipfile.ZipFile(inp.path) as z:
-        for k, info in enumerate(i for i in z.infolist() if not i.is_dir()):
+@dataclass
+class ZipBudget:
+    """What is left of one top-level archive's limits, nested archives included."""
+
+    total_bytes: int
+    members: int
+
+
+def _extract(z: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, limits: Limits,
+             budget: ZipBudget) -> str:
+    """Copy one member to ``target`` counting the bytes really expanded (headers can lie); its
+    sha256. TooLarge past zip_member_bytes, zip_total_bytes or zip_ratio."""
+    h = hashlib.sha256()
+    written = 0
+    ratio_cap = max(RATIO_EXEMPT_BYTES, info.compress_size * limits.zip_ratio)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with z.open(info) as src, open(target, "wb") as dst:
+        while chunk := src.read(1 << 20):
+            written += len(chunk)
+            budget.total_bytes -= len(chunk)
+            if written > limits.zip_member_bytes:
+                raise TooLarge(f"member expands past {limits.zip_member_bytes} bytes (limit zip_member_bytes)")
+            if budget.total_bytes < 0:
+                raise TooLarge(f"archive expands past {limits.zip_total_bytes} bytes (limit zip_total_bytes)")
+            if written > ratio_cap:
+                raise TooLarge(f"member expands more than {limits.zip_ratio} times its "
+                               f"{info.compress_size} compressed bytes (limit zip_ratio)")
+            h.update(chunk)
+            dst.write(chunk)
+    return h.hexdigest()
+
+
+def _zip_members(inp: Input, work: Path, limits: Limits, depth: int = 1,
+                 budget: ZipBudget | None = None) -> tuple[list[Input], dict[str, dict]]:
+    """Extract the members of the archive ``inp`` (display "x.zip!") to ``work/zip/<n>/<k>`` (file
+    names never choose a path): the members to process and the manifest rows of the rest. One bad
+    member (too large, corrupt, encrypted) is its own row; the good ones are still read. Nested
+    archives are opened up to zip_depth."""
+    budget = budget or ZipBudget(limits.zip_total_bytes, limits.zip_members)
+    base = work / "zip" / secrets.token_hex(8)
+    inputs: list[Input] = []
+    rows: dict[str, dict] = {}
+    try:
+        z = zipfile.ZipFile(inp.path)
+    except (zipfile.BadZipFile, OSError, ValueError) as e:
+        rows[inp.display] = _row_of(inp.display, "corrupt-file", f"broken zip archive: {e}")
+        return inputs, rows
+    with z:
+        infos = [i for i in z.infolist() if not i.is_dir()]
+        archive = {"path": inp.display, "status": "ok", "error_kind": None,
+                   "error": f"archive: {len(infos)} members listed separately"}
+        for k, info in enumerate(infos):
+            display = inp.display + info.filename
+            if budget.members <= 0:
+                archive = _row_of(inp.display, "too-large", f"more than {limits.zip_members} members "
+                                  f"(limit zip_members): members from {info.filename!r} on not read")
+                break
+            budget.members -= 1
+            if budget.total_bytes <= 0:
+                rows[display] = _row_of(display, "too-large", f"archive expands past {limits.zip_total_bytes} "
+                                        "bytes (limit zip_total_bytes)")
+                continue
             target = base / f"{k:06d}"
-            if not target.exists():
-                target.parent.mkdir(parents=True, exist_ok=True)
-                with z.open(info) as src, atomic_path(target) as tmp:
-                    with open(tmp, "wb") as dst:
-                        remaining = 500 * 1024 * 1024
-                        while chunk := src.read(1 << 20):
-                            remaining -= len(chunk)
-                            if remaining < 0:
-                                raise ValueError("zip member larger than 500 MB")
-                            dst.write(chunk)
-            members.append(Input(str(target), inp.display + info.filename))
-    return members
+            try:
+                sha = _extract(z, info, target, limits, budget)
+            except TooLarge as e:
+                target.unlink(missing_ok=True)
+                rows[display] = _row_of(display, "too-large", str(e))
+                continue
+            except RuntimeError as e:  # zipfile: "File x is encrypted, password required"
+                target.unlink(missing_ok=True)
+                rows[display] = _row_of(display, "encrypted", f"zip member: {e}")
+                continue
+            except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, ValueError) as e:
+                target.unlink(missing_ok=True)
+                rows[display] = _row_of(display, "corrupt-file", f"zip member: {type(e).__name__}: {e}")
+                continue
+            if info.filename.lower().endswith(".zip") and zipfile.is_zipfile(target):
+                if depth >= limits.zip_depth:
+                    rows[display] = _row_of(display, "too-large", f"zip archive nested {depth + 1} deep "
+                                            f"(limit zip_depth={limits.zip_depth})")
+                    continue
+                nested, nested_rows = _zip_members(Input(str(target), display + "!"), work, limits,
+                                                   depth + 1, budget)
+                inputs.extend(nested)
+                rows.update(nested_rows)
+                continue
+            inputs.append(Input(str(target), display, sha))
+        rows[inp.display] = archive
+    return inputs, rows
 
 
 class Journal:
@@ -186,7 +355,8 @@ class Journal:
     def read(self) -> dict[str, dict]:
         rows: dict[str, dict] = {}
         if self.path.exists():
-            for line in self.path.read_text(encoding="utf-8").splitlines():
+            # surrogateescape: a file name's undecodable bytes come back as they were written
+            for line in self.path.read_text(encoding="utf-8", errors="surrogateescape").splitlines():
                 try:
                     row = json.loads(line)
                 except json.JSONDecodeError:
@@ -196,7 +366,7 @@ class Journal:
 
     def append(self, row: dict) -> None:
         if self._file is None:
-            self._file = open(self.path, "a", encoding="utf-8")
+            self._file = open(self.path, "a", encoding="utf-8", errors="surrogateescape")
         self._file.write(json.dumps(row, ensure_ascii=False) + "\n")
         self._file.flush()
 
@@ -233,10 +403,11 @@ class Committer:
         self.last = time.monotonic()
 
 
-def _row(o: Outcome) -> dict:
+def _row(o: Outcome, limits: Limits) -> dict:
     d = asdict(o)
     d.pop("record", None)
     d["pipeline_version"] = PIPELINE_VERSION
+    d["limits"] = limits.fingerprint()  # a too-large file is retried when the limits change
     return d
 
 
@@ -261,10 +432,20 @@ def _cached(out: Path, doc_id: str, stored: dict[str, StoredDocument]) -> Cached
     return Cached(doc_id, source.get("pages"), source.get("text_source"), file, rec)
 
 
-def process_and_store(path: str, display: str, out: str, ocr: str) -> Stored:
-    """Worker side: process one file, write its document JSON, flatten it for SQLite."""
+def process_and_store(path: str, display: str, out: str, ocr: str, limits: Limits | None = None) -> Stored:
+    """Worker side: process one file, write its document JSON, flatten it for SQLite. A full disk
+    is the file's `no-space` row (retried next run), not a crash."""
     try:
-        return store_outcome(Path(out), process_file(path, display, ocr=ocr))
+        outcome = process_file(path, display, ocr=ocr, limits=limits)
+        try:
+            return store_outcome(Path(out), outcome)
+        except OSError as e:
+            if e.errno not in NO_SPACE_ERRNOS:
+                raise
+            outcome.record = None
+            outcome.doc_id, outcome.status, outcome.error_kind = None, "failed", "no-space"
+            outcome.error = f"document not written: {e.strerror}"
+            return Stored(outcome)
     finally:
         release_memory()
 
@@ -272,7 +453,7 @@ def process_and_store(path: str, display: str, out: str, ocr: str) -> Stored:
 WARMUP_TEXT = Path(__file__).parent / "data" / "warmup.txt"
 
 
-def warm_worker() -> None:
+def warm_worker(parent_pid: int | None = None, tmp: str | None = None) -> None:
     """Pool initializer: load the pipeline and extract a short sample of minutes
     (pipeline/data/warmup.txt) before the first file, so every lazily built pattern exists and
     --timeout times files only; gc.freeze() then keeps the collector from walking those objects.
@@ -284,7 +465,11 @@ def warm_worker() -> None:
     reference counting copies most shared pages into each worker anyway.
     """
     import gc
+    import tempfile
 
+    die_with_parent(parent_pid)  # a kill -9 of the run ends its workers too
+    if tmp:  # Tesseract's page images go to the run's temporary folder, swept if a worker is killed
+        tempfile.tempdir = tmp
     tune_allocator()
     try:
         from extractors.assemble import extract
@@ -318,28 +503,31 @@ class Plan:
     reload: list[Cached] = field(default_factory=list)
 
 
-def expand_inputs(paths: list[str], out: Path, hashes: HashCache) -> tuple[list[Input], dict[str, dict]]:
-    """Every file to consider (zip members extracted), and the manifest rows of the archives."""
+def expand_inputs(paths: list[str], out: Path, work: Path,
+                  limits: Limits) -> tuple[list[Input], dict[str, dict]]:
+    """Every file to consider (zip members extracted into ``work``), and the manifest rows of the
+    archives and of every path that cannot be an input."""
     rows: dict[str, dict] = {}
     inputs: list[Input] = []
     for inp in walk(paths, out):
-        if inp.display.endswith("!"):
-            try:
-                inputs.extend(_zip_members(inp, out, hashes))
-                rows[inp.display] = {"path": inp.display, "status": "ok", "error_kind": None,
-                                     "error": "zip archive: members listed separately"}
-            except (zipfile.BadZipFile, ValueError, OSError) as e:
-                rows[inp.display] = {"path": inp.display, "status": "failed", "error_kind": "corrupt-file",
-                                     "error": str(e)}
-            continue
-        inputs.append(inp)
+        if isinstance(inp, dict):
+            rows[inp["path"]] = inp
+        elif inp.display.endswith("!"):
+            members, member_rows = _zip_members(inp, work, limits)
+            inputs.extend(members)
+            rows.update(member_rows)
+        else:
+            inputs.append(inp)
     return inputs, rows
 
 
 def plan(inputs: list[Input], out: Path, hashes: HashCache, previous: dict[str, dict],
-         stored: dict[str, StoredDocument], force: bool) -> Plan:
+         stored: dict[str, StoredDocument], force: bool, limits: Limits | None = None) -> Plan:
     """Hash each input; an annotation, a duplicate, a cached document or a known bad file gets its
-    row here, the rest is to be processed."""
+    row here, the rest is to be processed. A failed file is known bad only when its failure is
+    permanent (corrupt, encrypted, too large …, see limits.yaml) and its bytes, the pipeline version
+    and the limits are the same: a timeout, a crash or a full disk is tried again."""
+    limits = limits or Limits.load()
     result = Plan()
     rows = result.rows
     seen_sha: dict[str, str] = {}
@@ -348,10 +536,14 @@ def plan(inputs: list[Input], out: Path, hashes: HashCache, previous: dict[str, 
             rows[inp.display] = {"path": inp.display, "status": "ignored", "error": "annotation file"}
             continue
         try:
-            sha = hashes.sha256(inp.path)
+            size = os.stat(inp.path).st_size
+            if size > limits.file_bytes:
+                rows[inp.display] = _row_of(inp.display, "too-large", f"file of {size} bytes (limit "
+                                            f"file_bytes={limits.file_bytes}): not read")
+                continue
+            sha = inp.sha256 or hashes.sha256(inp.path)
         except OSError as e:
-            rows[inp.display] = {"path": inp.display, "status": "failed", "error_kind": "unreadable",
-                                 "error": str(e)}
+            rows[inp.display] = _row_of(inp.display, "unreadable", e.strerror or str(e))
             continue
         if sha in seen_sha:
             rows[inp.display] = {"path": inp.display, "sha256": sha, "doc_id": doc_id_for(sha),
@@ -369,7 +561,8 @@ def plan(inputs: list[Input], out: Path, hashes: HashCache, previous: dict[str, 
                                  "pipeline_version": PIPELINE_VERSION}
             continue
         if not force and prev and prev.get("sha256") == sha and prev.get("status") in FAILED \
-                and prev.get("pipeline_version") == PIPELINE_VERSION:
+                and prev.get("pipeline_version") == PIPELINE_VERSION and is_permanent(prev.get("error_kind")) \
+                and prev.get("limits") == limits.fingerprint():
             rows[inp.display] = prev  # known bad file, same bytes: the same error, not redone
             continue
         result.todo.append((inp, sha))
@@ -387,7 +580,7 @@ def process_all(todo: list[tuple[Input, str]], opts: RunOptions, db: SqliteStore
         for done in _execute(todo, opts, pool):
             o = done.outcome
             o.sha256 = o.sha256 or sha_of[o.path]  # a file that failed to open has none of its own
-            row = _row(o)
+            row = _row(o, opts.limits)
             committer.add(row, done.rows, done.file)
             rows[o.path] = row
         committer.commit()
@@ -396,17 +589,64 @@ def process_all(todo: list[tuple[Input, str]], opts: RunOptions, db: SqliteStore
     return rows
 
 
+@contextlib.contextmanager
+def run_lock(out: Path) -> Iterator[None]:
+    """One run at a time per output folder: an exclusive lock on ``<out>/.work/lock`` (released by
+    the kernel if the run is killed). A second run waits for it, saying so, and never interleaves."""
+    path = out / ".work" / LOCK_NAME
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+", encoding="ascii") as f:
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            f.seek(0)
+            holder = f.read().strip() or "?"
+            log.warning("another run (pid %s) is writing to %s: waiting for it to finish", holder, out)
+            print(f"minutes: another run (pid {holder}) is writing to {out}; waiting for it to finish",
+                  file=sys.stderr)
+            fcntl.flock(f, fcntl.LOCK_EX)
+        f.seek(0)
+        f.truncate()
+        f.write(str(os.getpid()))
+        f.flush()
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
+@contextlib.contextmanager
+def run_tmp(out: Path) -> Iterator[Path]:
+    """``<out>/.work/tmp``: this run's temporary files (zip members, OCR page images). Whatever a
+    killed run left there (and the zip folder of older versions, ``.work/zip``) is removed first;
+    the folder is removed when the run ends. Call with `run_lock` held."""
+    tmp = out / ".work" / TMP_DIR
+    for old in (tmp, out / ".work" / "zip"):
+        shutil.rmtree(old, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    try:
+        yield tmp
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def run(paths: list[str], opts: RunOptions) -> tuple[int, list[dict]]:
-    """Returns (exit code, manifest rows). 0: every file ok; 1: some failed."""
+    """Returns (exit code, manifest rows). 0: every file ok; 1: some failed. Errors of the output
+    folder itself (read-only, full) are raised (OSError, sqlite3.Error): the CLI exits 3."""
+    opts.out.mkdir(parents=True, exist_ok=True)
+    with run_lock(opts.out), run_tmp(opts.out) as tmp:
+        return _run(paths, opts, tmp)
+
+
+def _run(paths: list[str], opts: RunOptions, tmp: Path) -> tuple[int, list[dict]]:
     t0 = time.perf_counter()
     out = opts.out
-    out.mkdir(parents=True, exist_ok=True)
     journal = Journal(out / ".work" / "journal.jsonl")
     # the workers load the pipeline (~1.3 s) while this process hashes and plans
-    with _local_pool(opts) as pool, SqliteStore(out) as db:
+    with _local_pool(opts, tmp) as pool, SqliteStore(out) as db:
         hashes = HashCache.load(out / ".work" / "hashes.json")
-        inputs, rows = expand_inputs(paths, out, hashes)
-        planned = plan(inputs, out, hashes, journal.read(), db.document_files(), opts.force)
+        inputs, rows = expand_inputs(paths, out, tmp, opts.limits)
+        planned = plan(inputs, out, hashes, journal.read(), db.document_files(), opts.force, opts.limits)
         rows.update(planned.rows)
         log.info("%d inputs: %d to process, %d hashes remembered (%.2f s)", len(inputs), len(planned.todo),
                  hashes.hits, time.perf_counter() - t0)
@@ -471,7 +711,8 @@ def _write_tables_in_children(out: Path, opts: RunOptions) -> None:
     from pipeline.store import write_tables_from_sqlite
 
     workers = max(1, min(opts.workers, len(TABLE_WRITERS)))
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=die_with_parent,
+                             initargs=(os.getpid(),)) as pool:  # a kill -9 here ends them too
         futures = [pool.submit(write_tables_from_sqlite, out, opts.excel_csv, formats)
                    for formats in TABLE_WRITERS]
         for f in futures:
@@ -479,13 +720,12 @@ def _write_tables_in_children(out: Path, opts: RunOptions) -> None:
 
 
 def write_manifest(path: Path, rows: list[dict]) -> None:
-    buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=MANIFEST_COLUMNS, extrasaction="ignore", lineterminator="\n")
-    w.writeheader()
-    for r in rows:
-        w.writerow({k: r.get(k) for k in MANIFEST_COLUMNS})
-    with atomic_path(path) as tmp:
-        Path(tmp).write_text(buf.getvalue(), encoding="utf-8")
+    """manifest.csv with the tables' cell rules (quoted CR/LF, formula-like text neutralised); paths
+    and messages spelled with `for_display` (undecodable bytes as \\xNN, no control characters)."""
+    def cell(v):
+        return for_display(v) if isinstance(v, str) else v
+
+    write_safe_csv(path, MANIFEST_COLUMNS, ([cell(r.get(k)) for k in MANIFEST_COLUMNS] for r in rows))
 
 
 # ------------------------------------------------------------------------------------------ execution
@@ -511,7 +751,7 @@ def _execute(todo: list[tuple[Input, str]], opts: RunOptions, pool=None) -> Iter
 
 
 @contextlib.contextmanager
-def _local_pool(opts: RunOptions):
+def _local_pool(opts: RunOptions, tmp: Path | None = None):
     """pebble's ProcessPool for the local executor, its workers started (forked, then loading the
     pipeline in `warm_worker`) at once, so they load while this process hashes and plans; None for
     the Dask executor. `idle` stops a pool that is given no work without waiting for its workers."""
@@ -520,7 +760,10 @@ def _local_pool(opts: RunOptions):
         return
     from pebble import ProcessPool
 
+    if tmp:
+        (tmp / "ocr").mkdir(exist_ok=True)
     pool = ProcessPool(max_workers=max(1, opts.workers), initializer=warm_worker,
+                       initargs=(os.getpid(), str(tmp / "ocr") if tmp else None),
                        context=multiprocessing.get_context("fork"))  # fork: the main process is small
     if not pool.active:  # asking starts the workers now (pebble would at the first task)
         raise RuntimeError("the worker pool did not start")
@@ -572,21 +815,28 @@ def _execute_local(todo: list[tuple[Input, str]], opts: RunOptions, pool) -> Ite
             if item is None:
                 return
             inp = item[0]
-            fut = pool.schedule(process_and_store, args=(inp.path, inp.display, str(opts.out), opts.ocr),
+            fut = pool.schedule(process_and_store,
+                                args=(inp.path, inp.display, str(opts.out), opts.ocr, opts.limits),
                                 timeout=opts.timeout)
             running[fut] = item
 
+    watch = MemoryWatch(opts.limits.worker_memory_bytes)
     hand_out()
     while running:
-        finished, _ = wait(running, return_when=FIRST_COMPLETED)
+        finished, _ = wait(running, timeout=watch.interval, return_when=FIRST_COMPLETED)
+        watch.check()
         for fut in finished:
             inp, sha = running.pop(fut)
             try:
                 done = fut.result()
             except FutureTimeout:
-                done = _crash(inp, sha, "timeout", f"no result within {opts.timeout:g} s")
+                done = _crash(inp, sha, "timeout", f"no result within {opts.timeout:g} s (--timeout)")
             except ProcessExpired as e:
-                done = _crash(inp, sha, "worker-crashed", f"worker died (exit code {e.exitcode})")
+                if e.pid in watch.killed:
+                    done = _crash(inp, sha, "too-large", f"worker stopped at {watch.killed[e.pid] >> 20} MB "
+                                  f"resident (limit worker_memory_bytes={opts.limits.worker_memory_bytes})")
+                else:
+                    done = _crash(inp, sha, "worker-crashed", f"worker died (exit code {e.exitcode})")
             except Exception as e:  # noqa: BLE001 - recorded, the batch goes on
                 done = _crash(inp, sha, "internal-error", f"{type(e).__name__}: {e}")
             failures += done.outcome.status in FAILED
@@ -609,7 +859,8 @@ def _execute_dask(todo: list[tuple[Input, str]], opts: RunOptions) -> Iterator[S
         raise ValueError("--executor dask needs --scheduler ADDRESS")
     bar = _progress(len(todo), opts)
     with Client(opts.scheduler, timeout="30s") as client:
-        futs = {client.submit(process_file, i.path, i.display, ocr=opts.ocr, pure=False): (i, sha)
+        futs = {client.submit(process_file, i.path, i.display, ocr=opts.ocr, limits=opts.limits,
+                              pure=False): (i, sha)
                 for i, sha in todo}
         for fut in as_completed(futs):
             inp, sha = futs[fut]

@@ -452,13 +452,21 @@ def collect_rows(docs: Iterable[dict]) -> dict[str, list[dict]]:
     }
 
 
-def write_csv(path: Path, table: Table, rows: Iterable[Row], *, bom: bool = False) -> Path:
+def write_safe_csv(path: Path, header: Iterable[str], rows: Iterable[Iterable[Any]], *,
+                   bom: bool = False) -> Path:
+    """Every CSV this project writes goes through here: RFC 4180 line ends ("\\r\\n"), so csv quotes
+    a field holding CR or LF as well as quotes and commas (with "\\n" line ends it leaves a lone CR
+    unquoted, and a spreadsheet starts a new row there); formula-like text gets a leading "'"."""
     with atomic_path(path) as tmp:
         with open(tmp, "w", encoding="utf-8-sig" if bom else "utf-8", newline="") as fh:
-            writer = csv.writer(fh)
-            writer.writerow(table.column_names)
+            writer = csv.writer(fh, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+            writer.writerow(list(header))
             writer.writerows([_csv_cell(v) for v in row] for row in rows)
     return path
+
+
+def write_csv(path: Path, table: Table, rows: Iterable[Row], *, bom: bool = False) -> Path:
+    return write_safe_csv(path, table.column_names, rows, bom=bom)
 
 
 def write_derived_csv(out_dir: str | os.PathLike, name: str, rows: list[dict], columns: list[str],

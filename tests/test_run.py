@@ -347,10 +347,15 @@ def test_walk_skips_output_folder_hidden_files_and_folder_links(tmp_path):
     for _ in range(2):
         code, manifest = run([str(inputs)], opts(out))
         assert code == 0
-        assert [r["path"] for r in manifest] == [str(inputs / "a.txt"), str(inputs / "sub" / "b.txt")]
+        read = [r["path"] for r in manifest if r["status"] != "ignored"]
+        assert read == [str(inputs / "a.txt"), str(inputs / "sub" / "b.txt")]
+        # the output folder and the folder link are named, not read (nothing vanishes silently)
+        assert {r["path"] for r in manifest if r["status"] == "ignored"} == {str(out), str(inputs / "sub" / "loop")}
     # the output folder (or a folder in it) given as input: nothing in it is an input
     code, manifest = run([str(inputs / "sub"), str(out / "documents")], opts(out))
-    assert [r["path"] for r in manifest] == [str(inputs / "sub" / "b.txt")]
+    assert [(r["path"], r["status"]) for r in manifest] == [
+        (str(out / "documents"), "ignored"), (str(inputs / "sub" / "b.txt"), "unchanged"),
+        (str(inputs / "sub" / "loop"), "ignored")]
 
 
 def test_largest_files_are_handed_out_first(tmp_path):

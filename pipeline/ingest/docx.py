@@ -7,31 +7,48 @@ from __future__ import annotations
 import io
 import logging
 import zipfile
+import zlib
 
+from pipeline.limits import Limits
 from pipeline.model import Block, CorruptFile, Page, TooLarge
 
 log = logging.getLogger(__name__)
 
-MAX_UNCOMPRESSED = 200 * 1024 * 1024  # bytes, summed over all zip entries
-MAX_RATIO = 100  # uncompressed / compressed, over the whole archive
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 FONT_ATTRS = (f"{W}ascii", f"{W}hAnsi", f"{W}cs")
 BACKEND = "python-docx"
 
 
-def check_zip_bomb(data: bytes, name: str) -> None:
-    """Raise TooLarge when the archive would expand past the limits (reads only the directory)."""
+def check_zip_bomb(data: bytes, name: str, limits: Limits | None = None) -> None:
+    """Raise TooLarge when the archive would expand past docx_bytes or docx_ratio: first by the
+    sizes its directory declares, then by decompressing every part and counting the bytes (a
+    directory can lie; python-docx would believe it). The second pass holds one 1 MiB chunk."""
+    limits = limits or Limits.load()
+    cap, ratio = limits.docx_bytes, limits.docx_ratio
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             infos = zf.infolist()
+            total = sum(i.file_size for i in infos)
+            packed = sum(i.compress_size for i in infos) or 1
+            if total > cap:
+                raise TooLarge(f"{name}: zip expands to {total} bytes (limit docx_bytes={cap})")
+            if total / packed > ratio:
+                raise TooLarge(f"{name}: zip compression ratio {total / packed:.0f} (limit docx_ratio={ratio})")
+            expanded = 0
+            for info in infos:
+                with zf.open(info) as part:
+                    while chunk := part.read(1 << 20):
+                        expanded += len(chunk)
+                        if expanded > cap:
+                            raise TooLarge(f"{name}: parts expand past {cap} bytes, more than the zip "
+                                           f"directory says (limit docx_bytes)")
+                        if expanded > max(1 << 20, packed * ratio):
+                            raise TooLarge(f"{name}: parts expand more than {ratio} times the "
+                                           f"archive (limit docx_ratio)")
     except zipfile.BadZipFile as e:
         raise CorruptFile(f"{name}: broken zip: {e}") from e
-    total = sum(i.file_size for i in infos)
-    packed = sum(i.compress_size for i in infos) or 1
-    if total > MAX_UNCOMPRESSED:
-        raise TooLarge(f"{name}: zip expands to {total} bytes (limit {MAX_UNCOMPRESSED})")
-    if total / packed > MAX_RATIO:
-        raise TooLarge(f"{name}: zip compression ratio {total / packed:.0f} > {MAX_RATIO}")
+    except (zlib.error, EOFError, NotImplementedError, RuntimeError) as e:
+        raise CorruptFile(f"{name}: unreadable zip part: {type(e).__name__}: {e}") from e
 
 
 def _fonts(rpr) -> set[str]:
@@ -147,10 +164,10 @@ class _Reader:
         return blocks
 
 
-def ingest_docx(data: bytes, name: str) -> tuple[list[Page], dict]:
+def ingest_docx(data: bytes, name: str, limits: Limits | None = None) -> tuple[list[Page], dict]:
     import docx
 
-    check_zip_bomb(data, name)
+    check_zip_bomb(data, name, limits)
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as e:  # noqa: BLE001 - python-docx raises many kinds on broken parts

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import yaml
 
+from pipeline.limits import Limits
 from pipeline.model import Block, Page
 
 log = logging.getLogger(__name__)
@@ -43,10 +44,15 @@ def is_boilerplate(el) -> bool:
 
 
 class _Walker:
-    def __init__(self):
+    """Blocks from the parsed tree, walked with an explicit stack (no recursion: an HTML file
+    nested 100,000 deep is read in linear time). Below ``max_depth`` an element's text is read
+    whole, as one run of text."""
+
+    def __init__(self, max_depth: int):
         self.blocks: list[Block] = []
         self.buf: list[str] = []
         self.tables = 0
+        self.max_depth = max_depth
 
     def flush(self) -> None:
         text = " ".join("".join(self.buf).split())
@@ -54,27 +60,44 @@ class _Walker:
             self.blocks.append(Block(text=text, page=1, backend=BACKEND))
         self.buf = []
 
-    def walk(self, el) -> None:
+    def walk(self, root) -> None:
         from bs4 import NavigableString, Tag
         from bs4.element import Comment
 
-        for child in el.children:
-            if isinstance(child, Comment):
+        # work items, popped from the end: ("el", tag, depth) walks a tag's children; ("text", s)
+        # adds text to the current block; ("flush",) ends it; ("table", tag) reads a table's rows
+        todo: list[tuple] = [("el", root, 0)]
+        while todo:
+            item = todo.pop()
+            if item[0] == "text":
+                self.buf.append(item[1])
                 continue
-            if isinstance(child, NavigableString):
-                self.buf.append(str(child))
-            elif isinstance(child, Tag):
-                if child.name == "br":
-                    self.flush()
-                elif child.name == "table":
-                    self.flush()
-                    self.table(child)
-                elif child.name in BLOCK_TAGS:
-                    self.flush()
-                    self.walk(child)
-                    self.flush()
-                else:
-                    self.walk(child)
+            if item[0] == "flush":
+                self.flush()
+                continue
+            if item[0] == "table":
+                self.table(item[1])
+                continue
+            _, el, depth = item
+            if depth > self.max_depth:
+                self.buf.append(el.get_text(" "))
+                continue
+            later: list[tuple] = []
+            for child in el.children:
+                if isinstance(child, Comment):
+                    continue
+                if isinstance(child, NavigableString):
+                    later.append(("text", str(child)))
+                elif isinstance(child, Tag):
+                    if child.name == "br":
+                        later.append(("flush",))
+                    elif child.name == "table":
+                        later += [("flush",), ("table", child)]
+                    elif child.name in BLOCK_TAGS:
+                        later += [("flush",), ("el", child, depth + 1), ("flush",)]
+                    else:
+                        later.append(("el", child, depth + 1))
+            todo.extend(reversed(later))
 
     def table(self, table) -> None:
         index = self.tables
@@ -88,28 +111,42 @@ class _Walker:
                 self.blocks.append(Block.row(cells, 1, table=index, backend=BACKEND))
 
 
-def html_blocks(markup: str) -> list[Block]:
+def drop_boilerplate(root) -> None:
+    """Remove boilerplate elements (tags and class/id cues of html_boilerplate.yaml), walking the
+    tree once with an explicit stack and never into a removed element. (bs4's ``el.decomposed``,
+    asked of every element, searched its whole subtree each time: quadratic in the depth.)"""
+    from bs4 import Tag
+
+    tags, _ = boilerplate()
+    stack = [root]
+    while stack:
+        el = stack.pop()
+        for child in list(el.children):
+            if not isinstance(child, Tag):
+                continue
+            if child.name in tags or (child.name not in ("html", "body") and is_boilerplate(child)):
+                child.decompose()
+            else:
+                stack.append(child)
+
+
+def html_blocks(markup: str, max_depth: int = 500) -> list[Block]:
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(markup, "lxml")
-    tags, _ = boilerplate()
-    for el in soup.find_all(list(tags)):
-        el.decompose()
-    for el in soup.find_all(True):
-        if el.decomposed:
-            continue
-        if el.name not in ("html", "body") and is_boilerplate(el):
-            el.decompose()
+    drop_boilerplate(soup)
     root = soup.body or soup
-    w = _Walker()
+    w = _Walker(max_depth)
     w.walk(root)
     w.flush()
     return w.blocks
 
 
-def ingest_html(data: bytes, name: str) -> tuple[list[Page], dict]:
+def ingest_html(data: bytes, name: str, limits: Limits | None = None) -> tuple[list[Page], dict]:
     from pipeline.ingest.text import decode_text
 
+    limits = limits or Limits.load()
     decoded = decode_text(data)
     markup = decoded[0] if decoded else data.decode("utf-8", errors="replace")
-    return [Page(number=1, blocks=html_blocks(markup), text_source="plain")], {}
+    blocks = html_blocks(markup, limits.html_depth)
+    return [Page(number=1, blocks=blocks, text_source="plain")], {}

@@ -1,17 +1,16 @@
 """Images (PNG, JPEG, single- and multi-page TIFF) -> OCR, refusing decompression bombs."""
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 import warnings
 
 from pipeline.ingest.ocr import DEFAULT_DPI, ocr_image
+from pipeline.limits import Limits
 from pipeline.model import CorruptFile, Page, TooLarge
 
 log = logging.getLogger(__name__)
-
-MAX_PIXELS = 120_000_000  # ~ A0 at 300 dpi; larger images are refused before decoding
-MAX_FRAMES = 500
 
 
 MIN_PLAUSIBLE_DPI = 100  # PNGs often claim 72 dpi; a scan of a page is never that coarse
@@ -23,30 +22,50 @@ def _image_dpi(img) -> int:
     return value if value >= MIN_PLAUSIBLE_DPI else DEFAULT_DPI
 
 
-def ingest_image(data: bytes, name: str, dpi: int | None = None) -> tuple[list[Page], dict]:
+@contextlib.contextmanager
+def _pil_pixel_limit(pixels: int):
+    """PIL's bomb check on ``pixels`` (its default: 89.5 Mpx) while the block runs, then as it was:
+    PIL keeps the figure in a module attribute, which other code in the process also meets."""
+    from PIL import Image
+
+    saved = Image.MAX_IMAGE_PIXELS
+    Image.MAX_IMAGE_PIXELS = pixels
+    try:
+        yield
+    finally:
+        Image.MAX_IMAGE_PIXELS = saved
+
+
+def ingest_image(data: bytes, name: str, dpi: int | None = None,
+                 limits: Limits | None = None) -> tuple[list[Page], dict]:
+    """OCR each frame. page_pixels is the one pixel limit: it is checked here from the header, and
+    PIL's own bomb check (Image.MAX_IMAGE_PIXELS, which warns past it and refuses past twice it)
+    is set to it while the image is read, so the stated and the enforced limit are the same number."""
     from PIL import Image, UnidentifiedImageError
 
+    limits = limits or Limits.load()
+    max_pixels, max_frames = limits.page_pixels, limits.image_frames
     try:
-        with warnings.catch_warnings():
+        with _pil_pixel_limit(max_pixels), warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             img = Image.open(io.BytesIO(data))
             w, h = img.size
-            if w * h > MAX_PIXELS:
-                raise TooLarge(f"{name}: image of {w}x{h} pixels (limit {MAX_PIXELS})")
+            if w * h > max_pixels:
+                raise TooLarge(f"{name}: image of {w}x{h} pixels (limit page_pixels={max_pixels})")
             frames = getattr(img, "n_frames", 1)
-            if frames > MAX_FRAMES:
-                raise TooLarge(f"{name}: {frames} frames")
+            if frames > max_frames:
+                raise TooLarge(f"{name}: {frames} frames (limit image_frames={max_frames})")
             pages = []
             for i in range(frames):
                 img.seek(i)
                 fw, fh = img.size
-                if fw * fh > MAX_PIXELS:
-                    raise TooLarge(f"{name}: frame {i + 1} of {fw}x{fh} pixels")
+                if fw * fh > max_pixels:
+                    raise TooLarge(f"{name}: frame {i + 1} of {fw}x{fh} pixels (limit page_pixels={max_pixels})")
                 frame_dpi = dpi or _image_dpi(img)
                 img.load()
                 pages.append(ocr_image(img.copy(), i + 1, dpi=frame_dpi))
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as e:
-        raise TooLarge(f"{name}: decompression bomb: {e}") from e
+        raise TooLarge(f"{name}: decompression bomb: {e} (limit page_pixels={max_pixels})") from e
     except (UnidentifiedImageError, OSError, SyntaxError) as e:
         raise CorruptFile(f"{name}: unreadable image: {e}") from e
     return pages, {"page_count": len(pages)}

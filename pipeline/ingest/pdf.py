@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import math
 import re
 import subprocess
 import threading
@@ -20,7 +21,8 @@ from types import SimpleNamespace
 
 from pipeline.ingest.layout import Rule, page_blocks, rules_from_paths
 from pipeline.ingest.poppler import pdf_words
-from pipeline.model import CorruptFile, EncryptedFile, NoContent, Page
+from pipeline.limits import Limits
+from pipeline.model import CorruptFile, EncryptedFile, NoContent, Page, TooLarge
 
 log = logging.getLogger(__name__)
 
@@ -249,14 +251,30 @@ def join_split_rows(pages: list[Page]) -> None:
             prev.warnings.append("last table row continues on the next page; joined")
 
 
+def fit_dpi(width_pt: float, height_pt: float, dpi: int, limits: Limits) -> int:
+    """The dpi to render a page of this size at: ``dpi``, or lower so that the image holds at most
+    page_pixels; TooLarge if even render_min_dpi would not fit (a 10000-pt page: 1.9 Gpx at 300 dpi,
+    193 Mpx at 100)."""
+    pixels = (width_pt * dpi / 72) * (height_pt * dpi / 72)
+    if pixels <= limits.page_pixels:
+        return dpi
+    fitted = int(dpi * math.sqrt(limits.page_pixels / pixels))
+    if fitted < limits.render_min_dpi:
+        raise TooLarge(f"a page of {width_pt:.0f}x{height_pt:.0f} pt would need {pixels / 1e6:.0f} Mpx at "
+                       f"{dpi} dpi, more than page_pixels={limits.page_pixels} even at "
+                       f"render_min_dpi={limits.render_min_dpi}")
+    return fitted
+
+
 def ingest_pdf(path: str, data: bytes, name: str, ocr: str = "auto",
-               dpi: int = 300) -> tuple[list[Page], dict]:
+               dpi: int = 300, limits: Limits | None = None) -> tuple[list[Page], dict]:
     check_complete(data, name)
     with NATIVE_LOCK:
-        return _ingest_pdf(path, data, name, ocr, dpi)
+        return _ingest_pdf(path, data, name, ocr, dpi, limits or Limits.load())
 
 
-def _ingest_pdf(path: str, data: bytes, name: str, ocr: str, dpi: int) -> tuple[list[Page], dict]:
+def _ingest_pdf(path: str, data: bytes, name: str, ocr: str, dpi: int,
+                limits: Limits) -> tuple[list[Page], dict]:
     from pipeline import legacy, quality
     from pipeline.ingest import ocr as ocr_mod
 
@@ -265,7 +283,7 @@ def _ingest_pdf(path: str, data: bytes, name: str, ocr: str, dpi: int) -> tuple[
         texts = pdf_words(data, name) if ocr != "always" else []
         n = len(texts) if ocr != "always" else len(pdfium.doc)
         if n == 0:
-            raise NoContent(f"{name}: PDF has no pages")
+            raise NoContent(f"{name}: no page could be read (the page tree is empty or broken)")
         all_text = " ".join(w.text for t in texts for w in t.words)
         bijoy = False
         if all_text.strip() and not BANGLA.search(all_text):
@@ -298,9 +316,15 @@ def _ingest_pdf(path: str, data: bytes, name: str, ocr: str, dpi: int) -> tuple[
             if not blocks and _blank(page):
                 pg.warnings.append("blank page")
             elif ocr == "always" or (ocr != "never" and not acceptable):
+                page_dpi = fit_dpi(*page.get_size(), dpi, limits)
+                if page_dpi < dpi:
+                    log.info("%s page %d rendered at %d dpi (limit page_pixels)", name, i + 1, page_dpi)
                 with _released(NATIVE_LOCK):  # other threads may read their PDFs meanwhile
                     # no name holds the rendered image: ocr_image lets it go before Tesseract runs
-                    ocr_page = ocr_mod.ocr_image(ocr_mod.render_pdf_page(page, dpi), i + 1, dpi=dpi)
+                    ocr_page = ocr_mod.ocr_image(ocr_mod.render_pdf_page(page, page_dpi), i + 1, dpi=page_dpi)
+                if page_dpi < dpi:
+                    ocr_page.warnings.append(f"rendered for OCR at {page_dpi} dpi, not {dpi} "
+                                             f"(limit page_pixels={limits.page_pixels})")
                 if ocr_page.blocks or not blocks:
                     if blocks and not acceptable:
                         ocr_page.warnings.append("text layer rejected by quality check; OCRed")

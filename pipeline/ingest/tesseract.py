@@ -19,6 +19,7 @@ import shutil
 import subprocess
 import tempfile
 
+from pipeline.children import preexec_die_with_parent
 from pipeline.model import IngestError
 
 log = logging.getLogger(__name__)
@@ -66,7 +67,9 @@ def image_to_data(img, lang: str, psm: int, config: tuple[str, ...] = (),
         base = os.path.join(tmp, "out")
         cmd = [command(), image, base, "-l", lang, "--psm", str(psm), *config]
         try:
-            proc = subprocess.run(cmd, capture_output=True, timeout=timeout, check=False)
+            # killed with its worker: a worker stopped at --timeout leaves no Tesseract behind
+            proc = subprocess.run(cmd, capture_output=True, timeout=timeout, check=False,
+                                  preexec_fn=preexec_die_with_parent)
         except FileNotFoundError as e:
             raise OcrFailed(f"Tesseract is not installed ({e}); install tesseract-ocr "
                             "(./dev setup does)") from e
