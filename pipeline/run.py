@@ -590,7 +590,7 @@ def plan(inputs: list[Input], out: Path, hashes: HashCache, previous: dict[str, 
         if not force and prev and prev.get("sha256") == sha and prev.get("status") in FAILED \
                 and prev.get("pipeline_version") == version and is_permanent(prev.get("error_kind")) \
                 and prev.get("limits") == limits.fingerprint():
-            rows[inp.display] = {**prev, "reason": None}  # known bad file, same bytes: not redone
+            rows[inp.display] = prev  # known bad file, same bytes: the same error, not redone
             continue
         result.todo.append((inp, sha))
         result.reasons[inp.display] = _reason(prev, sha, cached, force, version, limits.fingerprint())
@@ -598,7 +598,7 @@ def plan(inputs: list[Input], out: Path, hashes: HashCache, previous: dict[str, 
 
 
 def process_all(todo: list[tuple[Input, str]], opts: RunOptions, db: SqliteStore,
-                journal: Journal, pool=None) -> dict[str, dict]:
+                journal: Journal, pool=None, reasons: dict[str, str] | None = None) -> dict[str, dict]:
     """Process, store and journal every file of ``todo``; their manifest rows. ``pool``: the
     local executor's worker pool, started for them (`_local_pool`)."""
     rows: dict[str, dict] = {}
@@ -609,6 +609,7 @@ def process_all(todo: list[tuple[Input, str]], opts: RunOptions, db: SqliteStore
             o = done.outcome
             o.sha256 = o.sha256 or sha_of[o.path]  # a file that failed to open has none of its own
             row = _row(o, opts.limits, opts.pipeline_version)
+            row["reason"] = (reasons or {}).get(o.path)  # journaled too: a kept failure keeps it
             committer.add(row, done.rows, done.file)
             rows[o.path] = row
         committer.commit()
@@ -687,10 +688,7 @@ def _run(paths: list[str], opts: RunOptions, tmp: Path) -> tuple[int, list[dict]
             warn_if_no_native_reader()
         # as many workers as there are files, up to --workers: each loads the pipeline (~2 s CPU)
         with _local_pool(opts, tmp, len(planned.todo)) as pool:
-            done = process_all(planned.todo, opts, db, journal, pool)
-        for path, row in done.items():
-            row["reason"] = planned.reasons.get(path)
-        rows.update(done)
+            rows.update(process_all(planned.todo, opts, db, journal, pool, planned.reasons))
         log.info("processed %d files (%.2f s)", len(planned.todo), time.perf_counter() - t0)
         live = {r.get("doc_id") for r in rows.values() if r.get("doc_id")}
         for stale in set(db.doc_ids()) - live:  # e.g. the old version of an edited file
