@@ -1,4 +1,4 @@
-"""`minutes` command line: run | text | eval | search."""
+"""`minutes` command line: run | export | compact | text | extract | eval | search | register | compliance."""
 from __future__ import annotations
 
 import json
@@ -78,6 +78,46 @@ def run(paths, out, workers, timeout, ocr, force, excel_csv, executor, scheduler
         if r["status"] in ("failed", "unsupported"):
             echo_safe(f"  {r['status']}: {r['path']}: {r.get('error_kind')}: {r.get('error')}", err=True)
     sys.exit(code)
+
+
+@main.command()
+@click.option("--out", type=click.Path(exists=True, file_okay=False, path_type=Path), default=Path("outputs"),
+              show_default=True, help="A run's output folder (its minutes.sqlite is read).")
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "parquet"]), required=True)
+@click.option("--dest", type=click.Path(path_type=Path), default=None,
+              help="XLSX: the workbook [OUT/minutes.xlsx]; CSV/Parquet: a folder, one file per table "
+                   "[OUT/exports/FORMAT].")
+@click.option("--office", multiple=True, help="Only meetings of this issuing office (repeatable).")
+@click.option("--from", "date_from", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Only meetings on or after this day.")
+@click.option("--to", "date_to", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Only meetings on or before this day.")
+@click.option("--table", "tables", multiple=True, help="Only this table (repeatable) [all].")
+@click.option("--excel-csv", is_flag=True, help="CSV with the UTF-8 BOM that Excel needs for Bangla.")
+def export(out, fmt, dest, office, date_from, date_to, tables, excel_csv) -> None:
+    """Write the tables (or some offices, dates, tables of them) from OUT/minutes.sqlite as CSV,
+    XLSX (a table longer than a sheet goes on over several) or Parquet."""
+    from pipeline.exports import Selection, export as export_tables
+
+    selection = Selection(offices=tuple(office), tables=tuple(tables),
+                          date_from=date_from.date().isoformat() if date_from else None,
+                          date_to=date_to.date().isoformat() if date_to else None)
+    try:
+        written = export_tables(out, fmt, dest, selection, excel_csv=excel_csv)
+    except ValueError as e:
+        raise click.UsageError(str(e)) from e
+    click.echo(f"{len(written)} file(s): " + ", ".join(str(p) for p in written))
+
+
+@main.command()
+@click.option("--out", type=click.Path(exists=True, file_okay=False, path_type=Path), default=Path("outputs"),
+              show_default=True, help="A run's output folder.")
+def compact(out) -> None:
+    """Merge the small Parquet parts that runs appended under OUT/tables/<table>/ into full ones."""
+    from pipeline.exports import PART_DOCS, compact as compact_parts
+
+    before, after = compact_parts(out)
+    click.echo(f"Parquet parts: {before} -> {after} (up to {PART_DOCS:,} documents each)")
 
 
 @main.command()

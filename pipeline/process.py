@@ -16,8 +16,8 @@ from pipeline.model import Document, IngestError, UnsupportedFormat
 log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = "1"
-# Bump when ingestion or extraction changes what a record holds: cached outputs are then redone.
-PIPELINE_VERSION = "0.1.0+1"
+# The pipeline version a record carries is derived from the code, data and models that make it
+# (`pipeline.fingerprint`), never bumped by hand: a cached record of another version is redone.
 
 
 @dataclass
@@ -47,10 +47,10 @@ def sha256_of(path: str | Path) -> str:
     return h.hexdigest()
 
 
-def build_record(doc: Document, fields: dict, display_path: str) -> dict:
+def build_record(doc: Document, fields: dict, display_path: str, pipeline_version: str) -> dict:
     return {
         "schema_version": SCHEMA_VERSION,
-        "pipeline_version": PIPELINE_VERSION,
+        "pipeline_version": pipeline_version,
         "doc_id": doc_id_for(doc.sha256),
         "source": {"path": for_display(display_path), "sha256": doc.sha256, "format": doc.format,
                    "pages": doc.page_count, "text_source": doc.text_source},
@@ -76,11 +76,20 @@ def _test_hooks(display_path: str) -> None:
 
 
 def process_file(path: str, display_path: str | None = None, *, ocr: str = "auto",
-                 limits: Limits | None = None) -> Outcome:
+                 limits: Limits | None = None, pipeline_version: str | None = None) -> Outcome:
     """Never raises for bad input: the outcome names the error kind and message. A file that
-    exhausts the worker's memory (MemoryError) is `too-large`."""
+    exhausts the worker's memory (MemoryError) is `too-large`.
+
+    ``pipeline_version``: the version the record carries, as the batch computed it once for the
+    run (`pipeline.fingerprint.pipeline_version`); computed here (once per process) if not given.
+    """
     from extractors.assemble import extract
     from pipeline.ingest import ingest
+
+    if pipeline_version is None:
+        from pipeline.fingerprint import current_version
+
+        pipeline_version = current_version()
 
     display_path = display_path or path
     _test_hooks(display_path)
@@ -90,7 +99,7 @@ def process_file(path: str, display_path: str | None = None, *, ocr: str = "auto
         doc = ingest(path, ocr=ocr, limits=limits)
         out.sha256 = doc.sha256
         fields = extract(doc)
-        rec = build_record(doc, fields, display_path)
+        rec = build_record(doc, fields, display_path, pipeline_version)
         out.doc_id, out.record = rec["doc_id"], rec
         out.pages, out.text_source = doc.page_count, doc.text_source
         out.status = "ok" if rec["doc_type"] == "minutes" else "not-minutes"

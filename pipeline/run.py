@@ -9,13 +9,15 @@ A re-run over an unchanged archive reads almost nothing:
 * input hashes come from `pipeline.hashcache` (a file's sha256 by its size, mtime, ctime, inode);
 * a cached document JSON is not parsed when SQLite's ``document_files`` says its rows were loaded
   from that very file (same size and mtime) by this pipeline version;
-* the tables are not rewritten when a fingerprint of what they were written from (every live
-  document's JSON identity, the table layout, ``--excel-csv``) is the one they were last written
-  from (``<out>/.work/tables.fingerprint``).
+* a cached record counts only if it carries this run's pipeline version, derived from the code,
+  data and models that make records (`pipeline.fingerprint`), so an upgrade re-does what it can
+  affect and the manifest says why (``reason``);
+* the tables outside SQLite follow it by the change (`pipeline.exports`): an unchanged archive
+  costs one query, new documents are appended, a replaced or removed one rewrites its part.
 
 The main process stays light: workers write the JSON and flatten the record into table rows; the
-main process commits those rows and journal lines in batches, and the tables are written by child
-processes (CSV + Parquet in one, XLSX in the other), streamed from SQLite.
+main process commits those rows and journal lines in batches; Parquet is written by a child
+process (pyarrow never loads in this one), streamed from SQLite.
 """
 from __future__ import annotations
 
@@ -36,7 +38,7 @@ import zipfile
 import zlib
 from concurrent.futures import FIRST_COMPLETED, wait
 from concurrent.futures import TimeoutError as FutureTimeout
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -46,24 +48,28 @@ from pipeline.hashcache import HashCache
 from pipeline.limits import Limits, is_permanent
 from pipeline.memory import release_memory, tune_allocator
 from pipeline.model import TooLarge
-from pipeline.process import PIPELINE_VERSION, Outcome, doc_id_for, process_file
+from pipeline.fingerprint import pipeline_version
+from pipeline.process import Outcome, doc_id_for, process_file
 from pipeline.store import (
-    TABLE_FILES_VERSION,
     DocumentFile,
     SqliteStore,
     StoredDocument,
-    atomic_path,
     document_path,
-    table_files,
     write_document,
     write_safe_csv,
 )
-from pipeline.tables import TABLES, flatten
+from pipeline.tables import flatten
 
 log = logging.getLogger(__name__)
 
 MANIFEST_COLUMNS = ["path", "sha256", "doc_id", "status", "error_kind", "error", "pages", "text_source",
-                    "seconds", "pipeline_version"]
+                    "seconds", "pipeline_version", "reason"]
+# Why a file was processed (the manifest's `reason`): first seen, other bytes at a known path, a
+# pipeline (code, data, models) other than the one its cached record or error came from, its
+# record gone from <out>/documents, --force, other limits than a failure's, or a failure that is
+# not permanent (a timeout, a crash, a full disk).
+REASONS = ("new", "content-changed", "pipeline-changed", "output-missing", "forced", "limits-changed",
+           "retry")
 FAILED = {"failed", "unsupported"}
 # Annotation files that live beside corpus documents; recorded, never mined.
 IGNORED_SUFFIXES = (".gold.json",)
@@ -105,6 +111,7 @@ class RunOptions:
     scheduler: str | None = None
     progress: bool | None = None  # None: only when stderr is a terminal
     limits: Limits = field(default_factory=Limits.load)
+    pipeline_version: str = ""  # set by `run` (pipeline.fingerprint), once per run
 
 
 @dataclass
@@ -403,40 +410,58 @@ class Committer:
         self.last = time.monotonic()
 
 
-def _row(o: Outcome, limits: Limits) -> dict:
+def _row(o: Outcome, limits: Limits, version: str) -> dict:
     d = asdict(o)
     d.pop("record", None)
-    d["pipeline_version"] = PIPELINE_VERSION
+    d["pipeline_version"] = version
     d["limits"] = limits.fingerprint()  # a too-large file is retried when the limits change
     return d
 
 
-def _cached(out: Path, doc_id: str, stored: dict[str, StoredDocument]) -> Cached | None:
-    """The document's JSON if it holds this pipeline version; parsed only if SQLite does not know it."""
+def _cached(out: Path, doc_id: str, stored: dict[str, StoredDocument], version: str) -> Cached | str:
+    """The document's JSON if it holds this pipeline version (parsed only if SQLite does not know
+    it), else why not: "output-missing" (no JSON) or "pipeline-changed" (another version's)."""
     path = document_path(out, doc_id)
     try:
         st = os.stat(path)
     except OSError:
-        return None
+        return "output-missing"
     known = stored.get(doc_id)
-    file = DocumentFile(PIPELINE_VERSION, st.st_size, st.st_mtime_ns)
+    file = DocumentFile(version, st.st_size, st.st_mtime_ns)
     if known is not None and known.file == file:
         return Cached(doc_id, known.pages, known.text_source, file, None)
     try:
         rec = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return None
-    if rec.get("pipeline_version") != PIPELINE_VERSION:
-        return None
+        return "output-missing"
+    if rec.get("pipeline_version") != version:
+        return "pipeline-changed"
     source = rec.get("source") or {}
     return Cached(doc_id, source.get("pages"), source.get("text_source"), file, rec)
 
 
-def process_and_store(path: str, display: str, out: str, ocr: str, limits: Limits | None = None) -> Stored:
+def _reason(prev: dict | None, sha: str, cached: str, force: bool, version: str, limits: str) -> str:
+    """Why a file is processed (one of `REASONS`), from its last manifest row, `_cached` and this
+    run's pipeline version and limits (fingerprint)."""
+    if force:
+        return "forced"
+    if not prev or not prev.get("sha256"):
+        return "pipeline-changed" if cached == "pipeline-changed" else "new"
+    if prev["sha256"] != sha:
+        return "content-changed"
+    if prev.get("status") in FAILED:  # a failed file is tried again only for one of these
+        if prev.get("pipeline_version") != version:
+            return "pipeline-changed"
+        return "limits-changed" if prev.get("limits") != limits else "retry"
+    return cached
+
+
+def process_and_store(path: str, display: str, out: str, ocr: str, limits: Limits | None = None,
+                      version: str | None = None) -> Stored:
     """Worker side: process one file, write its document JSON, flatten it for SQLite. A full disk
     is the file's `no-space` row (retried next run), not a crash."""
     try:
-        outcome = process_file(path, display, ocr=ocr, limits=limits)
+        outcome = process_file(path, display, ocr=ocr, limits=limits, pipeline_version=version)
         try:
             return store_outcome(Path(out), outcome)
         except OSError as e:
@@ -501,6 +526,7 @@ class Plan:
     rows: dict[str, dict] = field(default_factory=dict)
     todo: list[tuple[Input, str]] = field(default_factory=list)
     reload: list[Cached] = field(default_factory=list)
+    reasons: dict[str, str] = field(default_factory=dict)  # display path -> why it is processed
 
 
 def expand_inputs(paths: list[str], out: Path, work: Path,
@@ -522,7 +548,8 @@ def expand_inputs(paths: list[str], out: Path, work: Path,
 
 
 def plan(inputs: list[Input], out: Path, hashes: HashCache, previous: dict[str, dict],
-         stored: dict[str, StoredDocument], force: bool, limits: Limits | None = None) -> Plan:
+         stored: dict[str, StoredDocument], force: bool, limits: Limits | None = None,
+         version: str = "") -> Plan:
     """Hash each input; an annotation, a duplicate, a cached document or a known bad file gets its
     row here, the rest is to be processed. A failed file is known bad only when its failure is
     permanent (corrupt, encrypted, too large …, see limits.yaml) and its bytes, the pipeline version
@@ -551,28 +578,29 @@ def plan(inputs: list[Input], out: Path, hashes: HashCache, previous: dict[str, 
             continue
         seen_sha[sha] = inp.display
         prev = previous.get(inp.display)
-        cached = None if force else _cached(out, doc_id_for(sha), stored)
-        if cached is not None:
+        cached = "forced" if force else _cached(out, doc_id_for(sha), stored, version)
+        if isinstance(cached, Cached):
             if cached.record is not None:
                 result.reload.append(cached)  # e.g. resumed after a kill between JSON and SQLite
             rows[inp.display] = {**(prev or {}), "path": inp.display, "sha256": sha,
                                  "doc_id": cached.doc_id, "status": "unchanged",
                                  "pages": cached.pages, "text_source": cached.text_source,
-                                 "pipeline_version": PIPELINE_VERSION}
+                                 "pipeline_version": version, "reason": None}
             continue
         if not force and prev and prev.get("sha256") == sha and prev.get("status") in FAILED \
-                and prev.get("pipeline_version") == PIPELINE_VERSION and is_permanent(prev.get("error_kind")) \
+                and prev.get("pipeline_version") == version and is_permanent(prev.get("error_kind")) \
                 and prev.get("limits") == limits.fingerprint():
             rows[inp.display] = prev  # known bad file, same bytes: the same error, not redone
             continue
         result.todo.append((inp, sha))
+        result.reasons[inp.display] = _reason(prev, sha, cached, force, version, limits.fingerprint())
     return result
 
 
 def process_all(todo: list[tuple[Input, str]], opts: RunOptions, db: SqliteStore,
-                journal: Journal, pool=None) -> dict[str, dict]:
+                journal: Journal, pool=None, reasons: dict[str, str] | None = None) -> dict[str, dict]:
     """Process, store and journal every file of ``todo``; their manifest rows. ``pool``: the
-    local executor's worker pool, when one was started already (`_local_pool`)."""
+    local executor's worker pool, started for them (`_local_pool`)."""
     rows: dict[str, dict] = {}
     committer = Committer(db, journal)
     sha_of = {inp.display: sha for inp, sha in todo}
@@ -580,7 +608,8 @@ def process_all(todo: list[tuple[Input, str]], opts: RunOptions, db: SqliteStore
         for done in _execute(todo, opts, pool):
             o = done.outcome
             o.sha256 = o.sha256 or sha_of[o.path]  # a file that failed to open has none of its own
-            row = _row(o, opts.limits)
+            row = _row(o, opts.limits, opts.pipeline_version)
+            row["reason"] = (reasons or {}).get(o.path)  # journaled too: a kept failure keeps it
             committer.add(row, done.rows, done.file)
             rows[o.path] = row
         committer.commit()
@@ -639,28 +668,32 @@ def run(paths: list[str], opts: RunOptions) -> tuple[int, list[dict]]:
 
 
 def _run(paths: list[str], opts: RunOptions, tmp: Path) -> tuple[int, list[dict]]:
+    from pipeline import exports
+
     t0 = time.perf_counter()
     out = opts.out
     journal = Journal(out / ".work" / "journal.jsonl")
-    # the workers load the pipeline (~1.3 s) while this process hashes and plans
-    with _local_pool(opts, tmp) as pool, SqliteStore(out) as db:
+    opts = replace(opts, pipeline_version=pipeline_version(out / ".work" / "code-hashes.json"))
+    with SqliteStore(out) as db:
         hashes = HashCache.load(out / ".work" / "hashes.json")
         inputs, rows = expand_inputs(paths, out, tmp, opts.limits)
-        planned = plan(inputs, out, hashes, journal.read(), db.document_files(), opts.force, opts.limits)
+        planned = plan(inputs, out, hashes, journal.read(), db.document_files(), opts.force, opts.limits,
+                       opts.pipeline_version)
         rows.update(planned.rows)
-        log.info("%d inputs: %d to process, %d hashes remembered (%.2f s)", len(inputs), len(planned.todo),
-                 hashes.hits, time.perf_counter() - t0)
+        log.info("%d inputs: %d to process, %d hashes remembered, pipeline %s (%.2f s)", len(inputs),
+                 len(planned.todo), hashes.hits, opts.pipeline_version, time.perf_counter() - t0)
         hashes.save()
         db.upsert_rows((flatten(c.record), c.file) for c in planned.reload)
-        if not planned.todo:
-            idle(pool)
-        rows.update(process_all(planned.todo, opts, db, journal, pool))
+        if planned.todo:
+            warn_if_no_native_reader()
+        # as many workers as there are files, up to --workers: each loads the pipeline (~2 s CPU)
+        with _local_pool(opts, tmp, len(planned.todo)) as pool:
+            rows.update(process_all(planned.todo, opts, db, journal, pool, planned.reasons))
         log.info("processed %d files (%.2f s)", len(planned.todo), time.perf_counter() - t0)
         live = {r.get("doc_id") for r in rows.values() if r.get("doc_id")}
         for stale in set(db.doc_ids()) - live:  # e.g. the old version of an edited file
             db.remove_document(stale)  # the database holds what the tables hold: this run's inputs
-        fingerprint = tables_fingerprint(db.document_files(), opts.excel_csv)
-    update_tables(out, fingerprint, opts)
+    exports.sync(out, opts.excel_csv)
     manifest = [rows[k] for k in sorted(rows)]
     write_manifest(out / "manifest.csv", manifest)
     log.info("run done (%.2f s)", time.perf_counter() - t0)
@@ -668,55 +701,22 @@ def _run(paths: list[str], opts: RunOptions, tmp: Path) -> tuple[int, list[dict]
     return code, manifest
 
 
-# ------------------------------------------------------------------------------------------ tables
-
-FINGERPRINT_NAME = "tables.fingerprint"
-# The table files are written by these child processes, in parallel when --workers allows.
-TABLE_WRITERS = (("csv", "parquet"), ("xlsx",))
+NATIVE_READER = Path(__file__).parent / "ingest" / "_poppler_page"
 
 
-def tables_fingerprint(documents: dict[str, StoredDocument], excel_csv: bool) -> str:
-    """What the tables are a function of: each document's JSON (by identity), layout and options."""
-    h = hashlib.sha256()
-    h.update(repr((TABLE_FILES_VERSION, excel_csv, list(TABLES.values()))).encode())
-    for doc_id in sorted(documents):
-        f = documents[doc_id].file
-        h.update(f"\n{doc_id}\t{f.pipeline_version}\t{f.size}\t{f.mtime_ns}".encode())
-    return h.hexdigest()
+def native_reader_built() -> bool:
+    """Whether the native PDF reader's extension file is there (without loading it, or poppler)."""
+    from importlib.machinery import EXTENSION_SUFFIXES
+
+    return any(Path(f"{NATIVE_READER}{suffix}").exists() for suffix in EXTENSION_SUFFIXES)
 
 
-def update_tables(out: Path, fingerprint: str, opts: RunOptions) -> bool:
-    """Rewrite the tables from SQLite unless they were written from the same state; True if written."""
-    marker = out / ".work" / FINGERPRINT_NAME
-    try:
-        unchanged = marker.read_text(encoding="ascii") == fingerprint
-    except OSError:
-        unchanged = False
-    if unchanged and all(p.exists() for p in table_files(out).values()):
-        log.info("tables unchanged")
-        return False
-    marker.unlink(missing_ok=True)  # a kill while writing must not leave a stale "unchanged"
-    t0 = time.perf_counter()
-    _write_tables_in_children(out, opts)
-    log.info("tables written (%.2f s)", time.perf_counter() - t0)
-    with atomic_path(marker) as tmp:
-        tmp.write_text(fingerprint, encoding="ascii")
-    return True
-
-
-def _write_tables_in_children(out: Path, opts: RunOptions) -> None:
-    """CSV + Parquet and XLSX in child processes: pyarrow and XlsxWriter never load in this one."""
-    from concurrent.futures import ProcessPoolExecutor
-
-    from pipeline.store import write_tables_from_sqlite
-
-    workers = max(1, min(opts.workers, len(TABLE_WRITERS)))
-    with ProcessPoolExecutor(max_workers=workers, initializer=die_with_parent,
-                             initargs=(os.getpid(),)) as pool:  # a kill -9 here ends them too
-        futures = [pool.submit(write_tables_from_sqlite, out, opts.excel_csv, formats)
-                   for formats in TABLE_WRITERS]
-        for f in futures:
-            f.result()
+def warn_if_no_native_reader() -> None:
+    """Once per run: PDFs will be read the slower way (`pipeline.ingest.poppler`)."""
+    if not native_reader_built():
+        log.warning("the native PDF reader (pipeline/ingest/_poppler_page) is not built: PDFs are read "
+                    "through libpoppler-glib and pdfium, the same text about half as fast. Build it "
+                    "with ./dev setup (it needs libpoppler-private-dev, g++ and pkg-config)")
 
 
 def write_manifest(path: Path, rows: list[dict]) -> None:
@@ -746,23 +746,28 @@ def _execute(todo: list[tuple[Input, str]], opts: RunOptions, pool=None) -> Iter
     elif pool is not None:
         yield from _execute_local(todo, opts, pool)
     else:
-        with _local_pool(opts) as pool:
+        with _local_pool(opts, None, len(todo)) as pool:
             yield from _execute_local(todo, opts, pool)
 
 
 @contextlib.contextmanager
-def _local_pool(opts: RunOptions, tmp: Path | None = None):
-    """pebble's ProcessPool for the local executor, its workers started (forked, then loading the
-    pipeline in `warm_worker`) at once, so they load while this process hashes and plans; None for
-    the Dask executor. `idle` stops a pool that is given no work without waiting for its workers."""
-    if opts.executor != "local":
+def _local_pool(opts: RunOptions, tmp: Path | None = None, files: int = 1):
+    """pebble's ProcessPool for the local executor, with as many workers as ``files`` need (up to
+    --workers), started (forked, then loading the pipeline in `warm_worker`) at once; None for the
+    Dask executor or when there is nothing to process.
+
+    Started after planning, not before it: a pool started before it (so the workers loaded while
+    this process hashed and planned) had every worker load the pipeline (~2 s CPU each) even for
+    one new file, or none; measured on a 3,000-document archive, an unchanged re-run took 1.2-1.5 s
+    CPU and adding one document 5.4-6.1 s CPU that way (0.6-0.7 s and 3.2-3.7 s after)."""
+    if opts.executor != "local" or files <= 0:
         yield None
         return
     from pebble import ProcessPool
 
     if tmp:
         (tmp / "ocr").mkdir(exist_ok=True)
-    pool = ProcessPool(max_workers=max(1, opts.workers), initializer=warm_worker,
+    pool = ProcessPool(max_workers=max(1, min(opts.workers, files)), initializer=warm_worker,
                        initargs=(os.getpid(), str(tmp / "ocr") if tmp else None),
                        context=multiprocessing.get_context("fork"))  # fork: the main process is small
     if not pool.active:  # asking starts the workers now (pebble would at the first task)
@@ -772,12 +777,6 @@ def _local_pool(opts: RunOptions, tmp: Path | None = None):
     finally:
         pool.close()
         pool.join()
-
-
-def idle(pool) -> None:
-    """Nothing to process (an unchanged archive): stop the workers, loaded or not."""
-    if pool is not None:
-        pool.stop()
 
 
 def _crash(inp: Input, sha: str, kind: str, message: str) -> Stored:
@@ -816,7 +815,8 @@ def _execute_local(todo: list[tuple[Input, str]], opts: RunOptions, pool) -> Ite
                 return
             inp = item[0]
             fut = pool.schedule(process_and_store,
-                                args=(inp.path, inp.display, str(opts.out), opts.ocr, opts.limits),
+                                args=(inp.path, inp.display, str(opts.out), opts.ocr, opts.limits,
+                                      opts.pipeline_version),
                                 timeout=opts.timeout)
             running[fut] = item
 
@@ -860,7 +860,7 @@ def _execute_dask(todo: list[tuple[Input, str]], opts: RunOptions) -> Iterator[S
     bar = _progress(len(todo), opts)
     with Client(opts.scheduler, timeout="30s") as client:
         futs = {client.submit(process_file, i.path, i.display, ocr=opts.ocr, limits=opts.limits,
-                              pure=False): (i, sha)
+                              pipeline_version=opts.pipeline_version, pure=False): (i, sha)
                 for i, sha in todo}
         for fut in as_completed(futs):
             inp, sha = futs[fut]

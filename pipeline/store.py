@@ -1,12 +1,17 @@
-"""The output store: atomic JSON per document, CSV/Parquet/XLSX tables, and the SQLite database.
+"""The output store: atomic JSON per document, the SQLite database, and the table file writers.
 
 Layout of an output directory::
 
-    <out>/documents/<doc_id>.json   one contract document each (SCHEMA.md)
-    <out>/tables/<table>.csv        flat tables (see pipeline.tables.TABLES), UTF-8
-    <out>/tables/<table>.parquet    the same, typed; the faithful copy for programs
-    <out>/minutes.xlsx              the same, one sheet per table
-    <out>/minutes.sqlite            the same, keyed and indexed, with full-text search of decisions
+    <out>/documents/<doc_id>.json          one contract document each (SCHEMA.md)
+    <out>/minutes.sqlite                   the system of record: the tables (pipeline.tables.TABLES),
+                                           keyed and indexed, with full-text search of decisions
+    <out>/tables/<table>/part-*.parquet    the same as a Parquet dataset, kept in step by a run
+                                           (pipeline.exports); the faithful copy for programs
+    <out>/tables/<table>.csv               the same, UTF-8, appended by a run
+    <out>/minutes.xlsx                     on demand (`minutes export`): one sheet per table
+
+`write_tables` / `write_tables_from_sqlite` write every table whole as single files
+(``<table>.csv``, ``<table>.parquet``, ``minutes.xlsx``); `load_outputs` reads either layout.
 
 Every file is written to a temporary file in the same directory and renamed into place, so a
 reader (or a killed run) never sees half a file. The tables are written by streaming rows (from
@@ -430,6 +435,9 @@ def _csv_cell(value: Any) -> Any:
     return value
 
 
+csv_cell = _csv_cell  # the cell rule, for writers elsewhere (pipeline.exports appends CSV rows)
+
+
 # The writers take a table's rows as tuples in `Table.column_names` order, from any iterable: a
 # cursor over SQLite streams them, so no writer holds a whole table.
 Row = tuple
@@ -554,30 +562,70 @@ def _xlsx_text(value: str) -> str:
     return text
 
 
-def write_xlsx(path: Path, rows_of: Callable[[str], Iterable[Row]]) -> Path:
-    """One sheet per table of `TABLES` (in order), each from ``rows_of(name)``, streamed.
+# A worksheet holds at most this many rows (Excel's limit, header included); a longer table goes on
+# to sheets "<table> (2)", "<table> (3)" ..., each with the header, and its first sheet's header
+# cell carries a note naming them.
+XLSX_MAX_ROWS = 1_048_576
+
+
+def _sheet_names(name: str, count: int) -> list[str]:
+    return [name] + [f"{name} ({k})" for k in range(2, count + 1)]
+
+
+def write_xlsx(path: Path, rows_of: Callable[[str], Iterable[Row]], tables: Iterable[str] | None = None,
+               max_rows: int = XLSX_MAX_ROWS, count_of: Callable[[str], int] | None = None) -> Path:
+    """One sheet per table of `TABLES` (in order; ``tables``: only these), each from
+    ``rows_of(name)``, streamed; a table longer than ``max_rows`` (header included) is split.
 
     XlsxWriter in constant-memory mode (each row goes to disk as it is written): 13,079 rows of
     500 minutes took 1.0-1.6 s, against 1.8-2.9 s with openpyxl's write-only workbook, both read
-    from SQLite, in alternating runs."""
+    from SQLite, in alternating runs. That mode writes no cell above the last row written, so the
+    note on a split table's first sheet is written with its header, from ``count_of(name)`` (the
+    table's row count; without it, a table is counted by reading its rows once more)."""
     import xlsxwriter
 
+    if max_rows < 2:
+        raise ValueError("a sheet needs room for the header and one row")
+    chosen = set(TABLES if tables is None else tables)
+    names = [n for n in TABLES if n in chosen]
     with atomic_path(path) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), XLSX_OPTIONS)
         try:
-            for name, table in TABLES.items():
-                ws = wb.add_worksheet(name)
-                ws.freeze_panes(1, 0)
-                ws.write_row(0, 0, table.column_names)
-                for r, row in enumerate(rows_of(name), start=1):
+            for name in names:
+                table = TABLES[name]
+                count = count_of(name) if count_of is not None else sum(1 for _ in rows_of(name))
+                sheets = [_new_sheet(wb, name, table)]
+                per_sheet = max_rows - 1
+                if count > per_sheet:
+                    rest = _sheet_names(name, -(-count // per_sheet))[1:]
+                    sheets[0].write_comment(0, 0, (
+                        f"{name} has more rows ({count:,}) than a sheet holds ({per_sheet:,} below "
+                        f"the header): it continues on the sheets {', '.join(repr(s) for s in rest)}, "
+                        "each with this header."), {"visible": True, "x_scale": 3, "y_scale": 2})
+                r = 0
+                for row in rows_of(name):
+                    r += 1
+                    if r == max_rows:  # this sheet is full: the row goes on the next one
+                        sheets.append(_new_sheet(wb, _sheet_names(name, len(sheets) + 1)[-1], table))
+                        r = 1
+                    ws = sheets[-1]
                     for c, value in enumerate(row):
                         if isinstance(value, str):
                             ws.write_string(r, c, _xlsx_text(value))
                         elif value is not None:
                             ws.write_number(r, c, value)
+                if len(sheets) != max(1, -(-count // per_sheet)):
+                    raise RuntimeError(f"{name}: {count} rows counted, another number written")
         finally:
             wb.close()
     return path
+
+
+def _new_sheet(wb, name: str, table: Table):
+    ws = wb.add_worksheet(name)
+    ws.freeze_panes(1, 0)
+    ws.write_row(0, 0, table.column_names)
+    return ws
 
 
 def table_files(out_dir: str | os.PathLike) -> dict[str, Path]:
@@ -680,7 +728,9 @@ def _frame_types(frame, table: Table):
 
 
 def load_outputs(out_dir: str | os.PathLike) -> dict[str, "pandas.DataFrame"]:  # noqa: F821
-    """One pandas DataFrame per table, read from ``<out>/tables`` (Parquet; CSV if no Parquet).
+    """One pandas DataFrame per table, read from ``<out>/tables``: the Parquet dataset
+    ``<table>/`` a run keeps (every part of it), else a single ``<table>.parquet``, else the CSV;
+    rows ordered by the table's key (doc_id, idx), whatever order the parts hold them in.
 
     Column order and types follow `pipeline.tables.TABLES`: text columns hold ``str`` or
     ``None``, whole-number columns are nullable ``Int64``, ``target``/``achieved`` are floats.
@@ -699,8 +749,10 @@ def load_outputs(out_dir: str | os.PathLike) -> dict[str, "pandas.DataFrame"]:  
     base = Path(out_dir) / TABLES_DIR
     frames: dict[str, pd.DataFrame] = {}
     for name, table in TABLES.items():
-        parquet, csv_path = base / f"{name}.parquet", base / f"{name}.csv"
-        if parquet.exists():
+        dataset, parquet, csv_path = base / name, base / f"{name}.parquet", base / f"{name}.csv"
+        if dataset.is_dir() and any(dataset.glob("*.parquet")):
+            frame = pd.read_parquet(dataset)  # every part (files named ".*" or "_*" are skipped)
+        elif parquet.exists():
             frame = pd.read_parquet(parquet)
         elif csv_path.exists():
             frame = pd.read_csv(
@@ -711,9 +763,10 @@ def load_outputs(out_dir: str | os.PathLike) -> dict[str, "pandas.DataFrame"]:  
                 na_values={c.name: [""] for c in table.columns},
             )
         else:
-            raise FileNotFoundError(f"no {name}.parquet or {name}.csv in {base}")
+            raise FileNotFoundError(f"no {name}/ (Parquet parts), {name}.parquet or {name}.csv in {base}")
         missing = [c for c in table.column_names if c not in frame.columns]
         if missing:
             raise ValueError(f"{name}: columns missing from stored table: {missing}")
-        frames[name] = _frame_types(frame[table.column_names].copy(), table)
+        frame = frame[table.column_names].sort_values(list(table.key), kind="stable")
+        frames[name] = _frame_types(frame.reset_index(drop=True), table)
     return frames

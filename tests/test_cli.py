@@ -185,3 +185,40 @@ def test_usage_error_exits_2(tmp_path):
                          capture_output=True, text=True, timeout=60)
     assert res.returncode == 2
     assert "--scheduler" in res.stderr
+
+
+def test_kill_9_during_an_incremental_run_then_rerun_equals_a_clean_run(tmp_path):
+    """An archive run once, then grown (two new files), edited (one) and pruned (one): the run
+    that follows is killed with SIGKILL after its new Parquet parts are written but before they
+    are recorded (pipeline.exports' test hook), then run again: every table equals a clean run's."""
+    from pipeline.exports import KILL_AT_ENV
+    from pipeline.store import load_outputs
+
+    src = tmp_path / "in"
+    texts = SEEDS + MINUTES
+    for k in range(4):
+        unique_copy(texts[k], src / f"{k}.txt", str(k))
+    out = tmp_path / "out"
+    assert minutes_run(str(src), "--out", str(out), "--workers", "2").returncode == 0
+    for k in (4, 5):
+        unique_copy(texts[k], src / f"{k}.txt", str(k))
+    unique_copy(texts[1], src / "1.txt", "edited")
+    (src / "2.txt").unlink()
+    res = minutes_run(str(src), "--out", str(out), "--workers", "2", env={KILL_AT_ENV: "parts-written"})
+    assert res.returncode == -signal.SIGKILL, res.stderr
+    res = minutes_run(str(src), "--out", str(out), "--workers", "2", verbose=True)
+    assert res.returncode == 0, res.stderr
+    assert "0 to process" in res.stderr  # the killed run had stored every document: only the tables were left
+
+    clean = tmp_path / "clean"
+    assert minutes_run(str(src), "--out", str(clean), "--workers", "2").returncode == 0
+    assert table_counts(out) == table_counts(clean)
+    got, want = load_outputs(out), load_outputs(clean)
+    for t in TABLES:
+        assert got[t].equals(want[t]), t
+        rows = sorted((out / "tables" / f"{t}.csv").read_text(encoding="utf-8").splitlines())
+        assert rows == sorted((clean / "tables" / f"{t}.csv").read_text(encoding="utf-8").splitlines()), t
+    parts = {t: len(list((out / "tables" / t).glob("*.parquet"))) for t in TABLES}
+    # the first run's part written again (without 1 and 2) together with the new documents: one
+    # part per table, and no orphan of the killed run
+    assert set(parts.values()) == {1}

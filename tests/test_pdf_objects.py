@@ -12,7 +12,10 @@ import pytest
 
 from pipeline.ingest.layout import Rule, rules_from_paths
 from pipeline.ingest.pdf import RULE_THIN, page_objects, page_rules
+from pipeline.ingest import poppler
 from pipeline.ingest.poppler import native_pages
+
+requires_native = pytest.mark.skipif(poppler.native() is None, reason=poppler.NATIVE_MISSING)
 
 
 def _rect(page, x, y, w, h):
@@ -77,6 +80,7 @@ def test_page_rules_thin_paths_and_rectangle_edges(page):
     ]
 
 
+@requires_native
 def test_native_reader_paths_give_pdfiums_rulings_at_any_depth(page):
     """Poppler draws forms nested at any depth: its rulings are pdfium's walked 3 levels deep,
     the nested form's 80 pt ruling included (pdfium's walk stops at 2)."""
@@ -104,6 +108,7 @@ def _saved_page(build) -> bytes:
     return buf.getvalue()
 
 
+@requires_native
 def test_native_reader_notes_a_filled_and_stroked_path_once():
     """`B` (fill, then stroke: one pdfium path object) is one path, stroked, whose edges are rulings;
     a rectangle only filled is a shape, not a table."""

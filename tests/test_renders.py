@@ -222,6 +222,7 @@ def test_alignment_tabs_are_one_column_gap():
 
 
 @pytest.mark.slow
+@pytest.mark.skipif(poppler.native() is None, reason=poppler.NATIVE_MISSING)
 @pytest.mark.parametrize("kind", ["lo-pdf", "chrome-pdf"])
 def test_native_reader_gives_glib_words_and_pdfium_tables(built, kind):
     """The one-pass native reader on LibreOffice's and Chromium's PDFs: the GLib reader's words,

@@ -20,7 +20,8 @@ import pytest
 
 from pipeline.process import CRASH_ON_ENV, HANG_ON_ENV
 from pipeline.run import RunOptions, run
-from pipeline.store import SqliteStore, load_outputs, table_files, write_document
+from pipeline.exports import export
+from pipeline.store import SqliteStore, load_outputs, write_document
 from pipeline.tables import TABLES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -199,7 +200,9 @@ def test_formula_injection_end_to_end(tmp_path):
     assert any(t.startswith("'@SUM(1)") for t in texts)
     assert not any(t.startswith(("=", "@")) for t in texts)
 
-    ws = load_workbook(out / "minutes.xlsx")["decisions"]
+    (xlsx,) = export(out, "xlsx")  # on demand: a run keeps no workbook
+    assert xlsx == out / "minutes.xlsx"
+    ws = load_workbook(xlsx)["decisions"]
     col = [c.value for c in ws[1]].index("text") + 1
     cells = [ws.cell(row=r, column=col) for r in range(2, ws.max_row + 1)]
     risky = [c for c in cells if str(c.value).startswith(("=", "@"))]
@@ -265,7 +268,8 @@ def test_load_outputs_every_table_has_rows(corpus_run):
 
 
 def table_mtimes(out: Path) -> dict[str, int]:
-    return {k: p.stat().st_mtime_ns for k, p in table_files(out).items()}
+    """Every table file (CSV, Parquet parts) by its path under tables/."""
+    return {str(p.relative_to(out)): p.stat().st_mtime_ns for p in (out / "tables").rglob("*") if p.is_file()}
 
 
 def test_unchanged_rerun_skips_known_work_and_keeps_tables(tmp_path):
@@ -288,15 +292,20 @@ def test_unchanged_rerun_skips_known_work_and_keeps_tables(tmp_path):
     assert journal.stat().st_size == journal_size  # nothing was processed again
     assert table_mtimes(out) == tables  # nor were the tables rewritten
 
-    (out / ".work" / "tables.fingerprint").unlink()  # as after a kill while writing the tables
-    run([str(tmp_path / "in")], opts(out))
-    rewritten = table_mtimes(out)
-    assert all(rewritten[k] != tables[k] for k in tables)
-    run([str(tmp_path / "in")], opts(out, excel_csv=True))  # another option: other tables
+    assert len(tables) == 2 * len(TABLES)  # a CSV and one Parquet part per table
+
+    run([str(tmp_path / "in")], opts(out, excel_csv=True))  # another option: other CSV files
     assert (out / "tables" / "meetings.csv").read_bytes().startswith(b"\xef\xbb\xbf")
-    (out / "tables" / "decisions.parquet").unlink()  # a table file gone: written again
+    rewritten = table_mtimes(out)
+    assert {k for k in tables if rewritten[k] != tables[k]} == {f"tables/{t}.csv" for t in TABLES}
+    (part,) = (out / "tables" / "decisions").glob("*.parquet")
+    part.unlink()  # a table file gone: its part is written again (every table's file of it)
+    (out / "tables" / "warnings.csv").unlink()
     run([str(tmp_path / "in")], opts(out, excel_csv=True))
     assert len(load_outputs(out)["meetings"]) == 2
+    assert len(load_outputs(out)["decisions"]) == sum(1 for _ in open(out / "tables" / "decisions.csv")) - 1 > 0
+    assert (out / "tables" / "warnings.csv").exists()
+    assert not part.exists() and len(list((out / "tables" / "decisions").glob("*.parquet"))) == 1
 
 
 def test_rerun_repairs_sqlite_and_tables_from_the_json_files(tmp_path):

@@ -64,13 +64,25 @@ class PdfPageText:
     paths: np.ndarray | None = None
 
 
+# Why the native reader's tests skip where it is not built (tests/test_poppler.py and others)
+NATIVE_MISSING = ("native PDF reader not built (pipeline/ingest/_poppler_page; needs "
+                  "libpoppler-private-dev, g++ and pkg-config: ./dev setup builds it)")
+# Set by ./dev test: there the native reader must be built, and its test fails if it is not
+REQUIRE_NATIVE_ENV = "MINUTES_REQUIRE_NATIVE"
+
+
 @lru_cache(maxsize=1)
 def native():
     """The compiled one-pass reader, or None when it was not built (no poppler headers)."""
     try:
         from pipeline.ingest import _poppler_page
     except ImportError as e:
-        log.info("native poppler reader not built (%s); reading through libpoppler-glib", e)
+        from pipeline.run import native_reader_built
+
+        # not built: the batch warns once per run (pipeline.run.warn_if_no_native_reader); built
+        # but not loadable (e.g. poppler upgraded under it): each process says so
+        (log.warning if native_reader_built() else log.info)(
+            "native poppler reader not loaded (%s); reading through libpoppler-glib and pdfium", e)
         return None
     return _poppler_page
 
