@@ -170,13 +170,19 @@ def classify(lines: list[Line], title: str | None) -> DocType:
     title = title or heading_line(lines)
     title_sk = skeleton(title or "")
     letter = bool(title) and letter_subject(title)
+    in_title = []  # (position of the cue's end in the title, kind, weight, cue)
     for kind, group in c.title.items():
         if kind == "minutes" and letter:
             continue  # "… কার্যবিবরণী প্রেরণ প্রসঙ্গে" is a letter about minutes
         for word, sk, w in group:
             if sk and sk in title_sk:
-                add(kind, w, f"title: {word}")
+                in_title.append((title_sk.rindex(sk) + len(sk), kind, w, word))
                 break  # one title cue per kind
+    if in_title:
+        # a Bangla title's head noun comes last: "… বার্ষিক কর্মসম্পাদন চুক্তি বাস্তবায়ন কমিটির … সভার
+        # কার্যবিবরণী" is minutes, "… সভার কার্যবিবরণী … অফিস আদেশ" is an order
+        _, kind, w, word = max(in_title)
+        add(kind, w, f"title: {word}")
     body_sk = skeleton("\n".join(ln.text for ln in lines))
     top_sk = skeleton("\n".join(ln.text for ln in _top(lines)))
     # a letter's subject about minutes ("… কার্যবিবরণী প্রকাশ প্রসঙ্গে") says nothing for minutes in the body either

@@ -85,3 +85,12 @@ def test_decision_table_header_needs_three_columns():
 def test_no_cue_is_other_and_undecided():
     kind = classify(text_lines("এটি একটি সাধারণ লেখা।"), None)
     assert (kind.kind, kind.confidence, kind.cues) == ("other", 0.5, ())
+
+
+def test_the_title_head_decides_between_kinds():
+    # the committee of an agreement met: its minutes, though the title names the agreement
+    minutes = classify(text_lines("সভার আলোচনা হয়।"),
+                       "নৌপরিবহন মন্ত্রণালয় বার্ষিক কর্মসম্পাদন চুক্তি বাস্তবায়ন কমিটির ৭তম সভার কার্যবিবরণী")
+    assert minutes.kind == "minutes"
+    order = classify(text_lines("নিম্নবর্ণিত কর্মকর্তাকে দায়িত্ব প্রদান করা হলো।"), "সভার কার্যবিবরণী প্রকাশ সংক্রান্ত অফিস আদেশ")
+    assert order.kind == "other"
