@@ -17,7 +17,7 @@ log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = "1"
 # Bump when ingestion or extraction changes what a record holds: cached outputs are then redone.
-PIPELINE_VERSION = "0.1.0+1"
+PIPELINE_VERSION = "0.1.0+2"  # +2: follow-up status words (explicit status wins)
 
 
 @dataclass
