@@ -37,10 +37,12 @@ import zlib
 from concurrent.futures import FIRST_COMPLETED, wait
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import asdict, dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Iterable, Iterator
 
 from pipeline.children import MemoryWatch, die_with_parent
+from pipeline.derived import DERIVED_TABLES, derived_fingerprint, update_derived_if_changed
 from pipeline.display import for_display
 from pipeline.hashcache import HashCache
 from pipeline.limits import Limits, is_permanent
@@ -105,6 +107,7 @@ class RunOptions:
     scheduler: str | None = None
     progress: bool | None = None  # None: only when stderr is a terminal
     limits: Limits = field(default_factory=Limits.load)
+    as_of: date | None = None  # the register's overdue day (None: today)
 
 
 @dataclass
@@ -659,7 +662,9 @@ def _run(paths: list[str], opts: RunOptions, tmp: Path) -> tuple[int, list[dict]
         live = {r.get("doc_id") for r in rows.values() if r.get("doc_id")}
         for stale in set(db.doc_ids()) - live:  # e.g. the old version of an edited file
             db.remove_document(stale)  # the database holds what the tables hold: this run's inputs
-        fingerprint = tables_fingerprint(db.document_files(), opts.excel_csv)
+        # the register, compliance and meeting series: computed from the documents just stored
+        fingerprint = tables_fingerprint(db.document_files(), opts.excel_csv) + derived_fingerprint(opts.as_of)
+        update_derived_if_changed(out, fingerprint, opts.as_of)
     update_tables(out, fingerprint, opts)
     manifest = [rows[k] for k in sorted(rows)]
     write_manifest(out / "manifest.csv", manifest)
@@ -692,7 +697,7 @@ def update_tables(out: Path, fingerprint: str, opts: RunOptions) -> bool:
         unchanged = marker.read_text(encoding="ascii") == fingerprint
     except OSError:
         unchanged = False
-    if unchanged and all(p.exists() for p in table_files(out).values()):
+    if unchanged and all(p.exists() for p in table_files(out, [*TABLES, *DERIVED_TABLES]).values()):
         log.info("tables unchanged")
         return False
     marker.unlink(missing_ok=True)  # a kill while writing must not leave a stale "unchanged"

@@ -399,7 +399,7 @@ class SqliteStore:
         if not match:
             return []
         sql = (
-            "SELECT d.*, m.title AS title, m.office AS office, m.meeting_date AS meeting_date, "
+            "SELECT d.*, m.title AS title, m.office AS office, m.meeting_date AS meeting_date, m.path AS path, "
             "bm25(decisions_fts) AS rank "
             "FROM decisions_fts f "
             "JOIN decisions d ON d.doc_id = f.doc_id AND d.idx = f.idx "
@@ -407,6 +407,25 @@ class SqliteStore:
             "WHERE decisions_fts MATCH ? ORDER BY rank, d.doc_id, d.idx LIMIT ?"
         )
         return [dict(r) for r in self.conn.execute(sql, (match, limit))]
+
+
+    def search_hits(self, query: str, limit: int = 20) -> list[dict]:
+        """`search_decisions` as a person reads it: office, meeting date, title, page, quote (and
+        the decision, doc_id, idx, path), one hit per (office, date, title, page, quote): a decision
+        printed twice in one document is one hit. Best first."""
+        seen: set[tuple] = set()
+        hits: list[dict] = []
+        for h in self.search_decisions(query, limit=max(limit * 4, 100)):
+            key = (h["office"], h["meeting_date"], h["title"], h["page"], h["quote"] or h["text"])
+            if key in seen:
+                continue
+            seen.add(key)
+            hits.append({"office": h["office"], "meeting_date": h["meeting_date"], "title": h["title"],
+                         "page": h["page"], "quote": h["quote"], "decision": h["text"], "doc_id": h["doc_id"],
+                         "idx": h["idx"], "path": h.get("path")})
+            if len(hits) == limit:
+                break
+        return hits
 
 
 # ---------------------------------------------------------------------------------------------
@@ -554,8 +573,10 @@ def _xlsx_text(value: str) -> str:
     return text
 
 
-def write_xlsx(path: Path, rows_of: Callable[[str], Iterable[Row]]) -> Path:
-    """One sheet per table of `TABLES` (in order), each from ``rows_of(name)``, streamed.
+def write_xlsx(path: Path, rows_of: Callable[[str], Iterable[Row]],
+               tables: dict[str, Table] | None = None) -> Path:
+    """One sheet per table of ``tables`` (default `TABLES`, in order), each from ``rows_of(name)``,
+    streamed.
 
     XlsxWriter in constant-memory mode (each row goes to disk as it is written): 13,079 rows of
     500 minutes took 1.0-1.6 s, against 1.8-2.9 s with openpyxl's write-only workbook, both read
@@ -565,7 +586,7 @@ def write_xlsx(path: Path, rows_of: Callable[[str], Iterable[Row]]) -> Path:
     with atomic_path(path) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), XLSX_OPTIONS)
         try:
-            for name, table in TABLES.items():
+            for name, table in (tables or TABLES).items():
                 ws = wb.add_worksheet(name)
                 ws.freeze_panes(1, 0)
                 ws.write_row(0, 0, table.column_names)
@@ -580,11 +601,12 @@ def write_xlsx(path: Path, rows_of: Callable[[str], Iterable[Row]]) -> Path:
     return path
 
 
-def table_files(out_dir: str | os.PathLike) -> dict[str, Path]:
-    """Every file `write_tables` writes, by "<table>.csv" / "<table>.parquet" / "xlsx"."""
+def table_files(out_dir: str | os.PathLike, tables: Iterable[str] | None = None) -> dict[str, Path]:
+    """Every file `write_tables` writes, by "<table>.csv" / "<table>.parquet" / "xlsx"
+    (``tables``: other table names than `TABLES`, e.g. with `pipeline.derived.DERIVED_TABLES`)."""
     out = Path(out_dir)
     files: dict[str, Path] = {}
-    for name in TABLES:
+    for name in tables or TABLES:
         for ext in ("csv", "parquet"):
             files[f"{name}.{ext}"] = safe_child(out / TABLES_DIR, f"{name}.{ext}")
     files["xlsx"] = safe_child(out, XLSX_NAME)
@@ -596,13 +618,15 @@ def _write_table_files(
     rows_of: Callable[[str], Iterable[Row]],
     formats: Iterable[str],
     excel_csv: bool,
+    tables: dict[str, Table] | None = None,
 ) -> dict[str, Path]:
     formats = set(formats)
     if not formats <= set(TABLE_FORMATS):
         raise ValueError(f"unknown table formats: {sorted(formats - set(TABLE_FORMATS))}")
-    files = table_files(out_dir)
+    tables = tables or TABLES
+    files = table_files(out_dir, tables)
     written: dict[str, Path] = {}
-    for name, table in TABLES.items():
+    for name, table in tables.items():
         if "csv" in formats:
             key = f"{name}.csv"
             written[key] = write_csv(files[key], table, rows_of(name), bom=excel_csv)
@@ -610,7 +634,7 @@ def _write_table_files(
             key = f"{name}.parquet"
             written[key] = write_parquet(files[key], table, rows_of(name))
     if "xlsx" in formats:
-        written["xlsx"] = write_xlsx(files["xlsx"], rows_of)
+        written["xlsx"] = write_xlsx(files["xlsx"], rows_of, tables)
     log.info("tables written to %s: %s", out_dir, ", ".join(sorted(written)))
     return written
 
@@ -653,13 +677,18 @@ def write_tables_from_sqlite(
     """`write_tables` from ``<out>/minutes.sqlite``: the same files, streamed (memory stays flat).
 
     The database holds exactly the rows `flatten` gives (typed by the same `TABLES`), so the
-    files are those `write_tables` writes from the same documents.
+    files are those `write_tables` writes from the same documents. The tables computed across
+    meetings (`pipeline.derived.DERIVED_TABLES`: register, compliance …) are written too when the
+    database has them.
     """
+    from pipeline.derived import tables_in
+
     db = (Path(out_dir) / SQLITE_NAME).resolve()
     conn = sqlite3.connect(f"{db.as_uri()}?mode=rw", uri=True)  # never creates an empty one
     try:
+        tables = {**TABLES, **tables_in(conn)}
         return _write_table_files(
-            out_dir, lambda name: select_rows(conn, TABLES[name]), formats, excel_csv
+            out_dir, lambda name: select_rows(conn, tables[name]), formats, excel_csv, tables
         )
     finally:
         conn.close()
