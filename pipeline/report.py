@@ -20,6 +20,7 @@ import base64
 import html
 import io
 import logging
+import re
 import sqlite3
 from dataclasses import dataclass
 from datetime import date
@@ -113,6 +114,11 @@ def _figure(height_rows: int, font: Font):
     return plt.subplots(figsize=(8.5, max(1.6, 0.32 * height_rows + 1.0)))
 
 
+# SVG_METADATA: matplotlib's RDF block, which names creativecommons.org and purl.org URLs:
+# "<metadata>\n  <rdf:RDF xmlns:dc=\"http://purl.org/dc/elements/1.1/\" …</metadata>"
+SVG_METADATA = re.compile(r"<metadata>.*?</metadata>\s*", re.S)
+
+
 def _svg(fig) -> str:
     import matplotlib.pyplot as plt
 
@@ -120,7 +126,8 @@ def _svg(fig) -> str:
     fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None})
     plt.close(fig)
     svg = buf.getvalue()
-    return svg[svg.index("<svg"):]  # inline: no XML declaration or doctype
+    svg = SVG_METADATA.sub("", svg[svg.index("<svg"):])  # inline: no XML declaration or doctype
+    return svg
 
 
 def compliance_chart(rows: list[dict], font: Font) -> tuple[str, list[str]]:
