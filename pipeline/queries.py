@@ -7,15 +7,17 @@ blank still works. Open means neither done nor re-issued: ``open``, ``in-progres
 """
 from __future__ import annotations
 
-AS_OF = "coalesce(nullif(:as_of, ''), date('now'))"
+# a scalar subquery: SQLite computes it once per statement, not once per row (date('now') per row
+# took half the time of the open-by-office query on the 3,000-document benchmark archive)
+AS_OF = "(SELECT coalesce(nullif(:as_of, ''), date('now')))"
 OPEN = "status IN ('open', 'in-progress', 'unreported')"
 OVERDUE = f"({OPEN} AND deadline IS NOT NULL AND deadline < {AS_OF})"
 
 # Open and overdue decisions per office and committee (the auditors' first question).
 OPEN_BY_OFFICE = f"""
 SELECT office, committee, count(*) AS open_decisions,
-       sum({OVERDUE}) AS overdue,
-       min(CASE WHEN {OVERDUE} THEN deadline END) AS oldest_overdue_deadline,
+       count(CASE WHEN deadline < {AS_OF} THEN 1 END) AS overdue,
+       min(CASE WHEN deadline < {AS_OF} THEN deadline END) AS oldest_overdue_deadline,
        {AS_OF} AS as_of
 FROM register
 WHERE {OPEN}

@@ -140,16 +140,19 @@ def is_routine(text: str) -> bool:
 
 def _pairs(left: list[tuple[int, str]], right: list[tuple[int, str]], scorer, minimum: float
            ) -> list[tuple[int, int, float]]:
-    """One-to-one (left, right, score) pairs scoring at least ``minimum``, best first."""
-    scored = []
-    folded = [(ri, fold_for_match(rtext)) for ri, rtext in right]
-    for li, ltext in left:
-        fl = fold_for_match(ltext)
-        for ri, fr in folded:
-            s = scorer(fl, fr)
-            if s >= minimum:
-                scored.append((s, li, ri))
-    scored.sort(key=lambda t: (-t[0], t[1], t[2]))
+    """One-to-one (left, right, score) pairs scoring at least ``minimum``, best first.
+
+    All pairs are scored at once by rapidfuzz's ``process.cdist`` (C++), on folded texts."""
+    import numpy as np
+    from rapidfuzz import process
+
+    if not left or not right:
+        return []
+    matrix = process.cdist([_fold(t) for _, t in left], [_fold(t) for _, t in right], scorer=scorer,
+                           score_cutoff=minimum, dtype=np.float32)
+    li_idx, ri_idx = np.nonzero(matrix >= minimum)
+    scored = sorted(((float(matrix[a, b]), left[a][0], right[b][0]) for a, b in zip(li_idx, ri_idx)),
+                    key=lambda t: (-t[0], t[1], t[2]))
     used_l, used_r, out = set(), set(), []
     for s, li, ri in scored:
         if li in used_l or ri in used_r:
@@ -158,6 +161,11 @@ def _pairs(left: list[tuple[int, str]], right: list[tuple[int, str]], scorer, mi
         used_r.add(ri)
         out.append((li, ri, s))
     return out
+
+
+@lru_cache(maxsize=65536)
+def _fold(text: str) -> str:
+    return fold_for_match(text)
 
 
 def _year(day: str | None) -> int | None:

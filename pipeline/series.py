@@ -23,7 +23,8 @@ SERIES_SEP = " | "  # series key: "<office> | <committee>"; office alone when no
 
 @dataclass(frozen=True)
 class CommitteeLexicon:
-    spellings: tuple[tuple[str, str], ...]  # (folded spelling, canonical name), longest first
+    names: dict[str, str]  # folded spelling -> canonical name
+    spelling: re.Pattern  # any spelling, longest first
     head: re.Pattern
     genitive: re.Pattern
     max_words: int
@@ -32,13 +33,17 @@ class CommitteeLexicon:
 @lru_cache(maxsize=1)
 def committee_lexicon() -> CommitteeLexicon:
     data = yaml.safe_load(DATA.read_text(encoding="utf-8"))
-    pairs = {(fold_for_match(s), name) for name, spellings in data["committees"].items()
+    names = {fold_for_match(s): name for name, spellings in data["committees"].items()
              for s in [name, *spellings]}
+    alternatives = "|".join(re.escape(s) for s in sorted(names, key=lambda s: (-len(s), s)))
     heads = "|".join(re.escape(h) for h in sorted(data["heads"], key=len, reverse=True))
     endings = "|".join(re.escape(e) for e in sorted(data["genitive_endings"], key=len, reverse=True))
     head_endings = "|".join(re.escape(e) for e in sorted(data["head_endings"], key=len, reverse=True))
     return CommitteeLexicon(
-        spellings=tuple(sorted(pairs, key=lambda p: (-len(p[0]), p[0]))),
+        names=names,
+        # COMMITTEE_SPELLING: a listed committee, at the start of a word:
+        # "উপজেলা আইন-শৃংখলা কমিটির অক্টোবর/২০১৯ …" -> "আইন-শৃংখলা কমিটি"
+        spelling=re.compile(rf"(?<![\p{{L}}\p{{M}}])(?:{alternatives})"),
         # COMMITTEE_HEAD: a head word, with or without a case ending, as a word of its own:
         # "… বাস্তবায়ন কমিটির ২০২২-২৩ …" -> "কমিটি"
         head=re.compile(rf"(?<![\p{{L}}\p{{M}}])(?P<head>{heads})(?:{head_endings})?(?![\p{{L}}\p{{M}}])"),
@@ -49,6 +54,7 @@ def committee_lexicon() -> CommitteeLexicon:
     )
 
 
+@lru_cache(maxsize=4096)
 def committee_of(title: str | None) -> str | None:
     """The committee named in a meeting's title, or None.
 
@@ -61,9 +67,9 @@ def committee_of(title: str | None) -> str | None:
     if not text:
         return None
     lex = committee_lexicon()
-    for spelling, name in lex.spellings:
-        if re.search(rf"(?<![\p{{L}}\p{{M}}]){re.escape(spelling)}", text):
-            return name
+    listed = lex.spelling.search(text)
+    if listed:
+        return lex.names[listed.group()]
     m = lex.head.search(text)
     if not m:
         return None
