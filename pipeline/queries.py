@@ -28,7 +28,7 @@ ORDER BY overdue DESC, open_decisions DESC, office
 # Every open decision (optionally of one office), oldest deadline first, with its evidence.
 OPEN_DECISIONS = f"""
 SELECT office, committee, meeting_date, deadline, status, {OVERDUE} AS overdue,
-       CAST(julianday({AS_OF}) - julianday(deadline) AS INTEGER) AS days_overdue,
+       CASE WHEN {OVERDUE} THEN CAST(julianday({AS_OF}) - julianday(deadline) AS INTEGER) END AS days_overdue,
        decision, responsible, page, quote, progress, status_word, reported_date, report_page,
        doc_id, idx, path
 FROM register

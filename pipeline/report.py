@@ -131,20 +131,23 @@ def _svg(fig) -> str:
 
 
 def compliance_chart(rows: list[dict], font: Font) -> tuple[str, list[str]]:
-    """Achieved against target per office and activity (horizontal bars). Returns the SVG and its
-    y tick labels, top to bottom."""
+    """Achieved against target per office and activity: the achievement rate as a bar over a pale
+    100 % bar (the target), "achieved/target" beside it. Returns the SVG and its y tick labels,
+    top to bottom."""
     s = settings()["titles"]
-    rows = [r for r in rows if r["target"] is not None][:40]
+    rows = [r for r in rows if r["target"]][:40]
     labels = [short(f"{r['office']} · {r['activity_code'] or ''} {r['unit'] or ''}".replace("  ", " "))
               for r in rows]
     fig, ax = _figure(len(rows), font)
     ys = list(range(len(rows)))[::-1]
-    ax.barh(ys, [r["target"] for r in rows], color="#cfd8dc", label=s["target"])
-    ax.barh(ys, [r["achieved"] or 0 for r in rows], height=0.5, color="#00695c", label=s["achieved"])
+    rates = [min(100.0 * (r["achieved"] or 0) / r["target"], 150.0) for r in rows]
+    ax.barh(ys, [100] * len(rows), color="#cfd8dc", label=s["target"])
+    ax.barh(ys, rates, height=0.5, color="#00695c", label=s["achieved"])
     ax.set_yticks(ys, labels)
-    for y, r in zip(ys, rows):
-        if r["rate"] is not None:
-            ax.text(max(r["target"], r["achieved"] or 0), y, f"  {r['rate']:.0%}", va="center", fontsize=8)
+    for y, r, rate in zip(ys, rows, rates):
+        ax.text(max(rate, 100), y, f"  {r['achieved'] or 0:g}/{r['target']:g}", va="center", fontsize=8)
+    ax.set_xlim(0, 165)
+    ax.set_xlabel("%")
     ax.set_title(s["compliance"], loc="left", pad=22)
     ax.legend(loc="lower right", bbox_to_anchor=(1, 1.0), ncol=2, frameon=False, fontsize=8)
     return _svg(fig), labels
