@@ -213,7 +213,8 @@ def _reports(rows_of: dict[str, list[RegisterRow]], earlier: list[dict], later: 
         row.history.append(Report(
             doc_id=row.doc_id, idx=row.idx, seq=0, report_doc_id=later["doc_id"], report_idx=fi + 1,
             report_path=(later.get("source") or {}).get("path"), report_date=later["meeting_date"],
-            status=f.get("status") or "open", status_word=ev.get("status_word"), progress=f.get("progress"),
+            status=f.get("status") or "open", status_word=f.get("status_word") or ev.get("status_word"),
+            progress=f.get("progress"),
             report_quote=f.get("decision"), report_page=ev.get("page"), report_line=ev.get("line"),
             match_score=float(score)))
 
