@@ -123,33 +123,52 @@ def _ticks(svg: str, axis: str) -> list[str]:
     return out
 
 
-def test_report_charts_keep_bangla_text_in_the_bangla_font(out):
-    from pipeline.report import age_chart, bangla_font, compliance_chart, settings, status_chart
+# The charts are drawn in a child process: matplotlib's ~70 MB would otherwise stay in pytest's
+# process, which later tests fork.
+CHARTS = """
+import json
+from pipeline.report import age_chart, bangla_font, compliance_chart, status_chart
+font = bangla_font()
+summary = [{"office": "মৎস্য অধিদপ্তর", "decisions": 3}, {"office": "সমবায় অধিদপ্তর", "decisions": 2}]
+counts = {("মৎস্য অধিদপ্তর", "done"): 2, ("মৎস্য অধিদপ্তর", "open"): 1, ("সমবায় অধিদপ্তর", "unreported"): 2}
+print(json.dumps({
+    "font": [font.family, str(font.path) if font.path else None],
+    "age": age_chart([3, 45, 45, 400], font),
+    "status": status_chart(summary, counts, font),
+    "compliance": compliance_chart([{"office": "কারা অধিদপ্তর", "activity_code": "1.4", "unit": "কর্মশালা",
+                                     "target": 4.0, "achieved": 3.0, "rate": 0.75}], font),
+}))
+"""
 
-    font = bangla_font()
-    assert font.path is not None and font.path.is_file()  # ./dev test installs fonts-noto-core
-    days = [3, 45, 45, 400]
-    svg, labels = age_chart(days, font)
+
+def test_report_charts_keep_bangla_text_in_the_bangla_font():
+    from pipeline.report import settings
+
+    res = subprocess.run([sys.executable, "-c", CHARTS], capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert res.returncode == 0, res.stderr
+    charts = json.loads(res.stdout)
+    family, path = charts["font"]
+    assert path is not None and Path(path).is_file()  # ./dev test installs fonts-noto-core
+    svg, labels = charts["age"]
     assert _ticks(svg, "x")[:5] == labels == ["০–৩০ দিন", "৩১–৯০ দিন", "৯১–১৮০ দিন", "১৮১–৩৬৫ দিন", "৩৬৫ দিনের বেশি"]
-    assert font.family in svg  # text is text in the Bangla family, for the browser to shape
+    assert family in svg  # text is text in the Bangla family, for the browser to shape
     assert "<path" in svg and "<text" in svg
-    summary = [{"office": "মৎস্য অধিদপ্তর", "decisions": 3}, {"office": "সমবায় অধিদপ্তর", "decisions": 2}]
-    counts = {("মৎস্য অধিদপ্তর", "done"): 2, ("মৎস্য অধিদপ্তর", "open"): 1, ("সমবায় অধিদপ্তর", "unreported"): 2}
-    svg, labels = status_chart(summary, counts, font)
+    svg, labels = charts["status"]
     assert _ticks(svg, "y") == labels == ["মৎস্য অধিদপ্তর", "সমবায় অধিদপ্তর"]  # top to bottom
     assert settings()["status_labels"]["done"] in svg
-    svg, labels = compliance_chart([{"office": "কারা অধিদপ্তর", "activity_code": "1.4", "unit": "কর্মশালা",
-                                     "target": 4.0, "achieved": 3.0, "rate": 0.75}], font)
+    svg, labels = charts["compliance"]
     assert _ticks(svg, "y") == labels == ["কারা অধিদপ্তর · 1.4 কর্মশালা"] and "3/4" in svg
 
 
 def test_report_writes_a_self_contained_page(out):
-    res = CliRunner().invoke(main, ["report", "--out", str(out), "--as-of", "2023-09-30"])
-    assert res.exit_code == 0, res.output
+    res = subprocess.run([sys.executable, "-m", "pipeline.cli", "report", "--out", str(out), "--as-of", "2023-09-30"],
+                         capture_output=True, text=True, timeout=300)
+    assert res.returncode == 0, res.stderr
     page = (out / "report.html").read_text(encoding="utf-8")
     assert page.count("<svg") == 3 and "@font-face" in page and "base64," in page
     for needle in ("http://", "https://", "<script", "<link", "src=\"http"):
         assert needle not in page.replace("http://www.w3.org", ""), needle
     assert "আংশিক বাস্তবায়িত" in page  # the evidence of the partly-done decision
-    empty = CliRunner().invoke(main, ["report", "--out", str(out / "nowhere")])
-    assert empty.exit_code == 2
+    empty = subprocess.run([sys.executable, "-m", "pipeline.cli", "report", "--out", str(out / "nowhere")],
+                           capture_output=True, text=True, timeout=120)
+    assert empty.returncode == 2 and len(empty.stderr.strip().splitlines()) == 1
