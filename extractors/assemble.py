@@ -108,7 +108,8 @@ def record_of(parts: Parts) -> dict:
                           "office": r.office} for r in parts.distribution],
         "signatories": [{"name": s.name, "designation": s.designation} for s in signatories],
         "followups": [{"decision": f.decision, "progress": f.progress, "status": f.status,
-                       "evidence": {"page": f.page, "line": f.line + 1}} for f in followups],
+                       "status_word": f.status_word,
+                       "evidence": {"page": f.page, "line": f.line + 1, "quote": f.decision}} for f in followups],
         "indicators": [{"office": i.office, "activity_code": i.activity_code, "unit": i.unit,
                         "target": i.target, "achieved": i.achieved,
                         "evidence": {"page": i.page, "quote": i.quote}}

@@ -66,6 +66,9 @@ class Followup(_Model):
     decision: str
     progress: Optional[str] = None
     status: Optional[Literal["done", "in-progress", "open"]] = None
+    # the explicit status word the status was read from ("আংশিক বাস্তবায়িত": a status column's cell
+    # or a word standing alone in the progress text); None when read from the progress text's cues
+    status_word: Optional[str] = None
     evidence: Evidence
 
 

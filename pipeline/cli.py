@@ -1,4 +1,4 @@
-"""`minutes` command line: run | export | compact | text | extract | eval | search | register | compliance."""
+"""`minutes` command line: run | export | compact | text | extract | zones | eval | search | register | compliance | serve | report."""
 from __future__ import annotations
 
 import json
@@ -52,8 +52,10 @@ def main(verbose: int) -> None:
 @click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True)
 @click.option("--scheduler", default=None, help="Dask scheduler address, with --executor dask.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar [on when stderr is a terminal].")
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="The day the register's `overdue` column is computed for [default: today].")
 @limit_options
-def run(paths, out, workers, timeout, ocr, force, excel_csv, executor, scheduler, progress, **limits) -> None:
+def run(paths, out, workers, timeout, ocr, force, excel_csv, executor, scheduler, progress, as_of, **limits) -> None:
     """Process files, folders and zip archives into OUT: documents/*.json, tables, minutes.sqlite."""
     import os
 
@@ -61,7 +63,7 @@ def run(paths, out, workers, timeout, ocr, force, excel_csv, executor, scheduler
         raise click.UsageError("--executor dask needs --scheduler ADDRESS")
     opts = RunOptions(out=out, workers=workers or os.cpu_count() or 1, timeout=timeout, ocr=ocr,
                       force=force, excel_csv=excel_csv, executor=executor, scheduler=scheduler,
-                      progress=progress, limits=Limits.load(**limits))
+                      progress=progress, limits=Limits.load(**limits), as_of=as_of.date() if as_of else None)
     try:
         code, manifest = run_batch(list(paths), opts)
     except (OSError, sqlite3.Error) as e:  # the output folder, not an input: those are manifest rows
@@ -199,15 +201,42 @@ def eval_cmd(gold, pred, renders, kinds, per_doc) -> None:
 @click.argument("query")
 @click.option("--out", type=click.Path(exists=True, file_okay=False, path_type=Path), default=Path("outputs"))
 @click.option("--limit", default=20, show_default=True)
-def search(query, out, limit) -> None:
-    """Full-text search over decision text in OUT/minutes.sqlite."""
+@click.option("--json", "as_json", is_flag=True, help="Print the hits as a JSON list.")
+def search(query, out, limit, as_json) -> None:
+    """Bangla full-text search over decisions in OUT/minutes.sqlite: office, meeting date, title,
+    page and quote, one line per hit (a decision printed twice in a document is one hit)."""
     from pipeline.store import SQLITE_NAME, SqliteStore
 
     if not (out / SQLITE_NAME).is_file():  # opening it would create an empty database
         raise click.UsageError(f"no {SQLITE_NAME} in {out}: run `minutes run … --out {out}` first")
     with SqliteStore(out) as db:
-        for hit in db.search_decisions(query, limit=limit):
-            echo_safe(f"{hit.get('doc_id')}\tp{hit.get('page')}\t{hit.get('text')}")
+        hits = db.search_hits(query, limit=limit)
+    if as_json:
+        click.echo(json.dumps(hits, ensure_ascii=False, indent=1))
+        return
+    for h in hits:
+        echo_safe("\t".join(["" if h[k] is None else str(h[k]) for k in ("office", "meeting_date", "title")])
+                  + f"\tp{h['page'] if h['page'] is not None else '-'}\t{h['quote'] or h['decision']}")
+
+
+def _query_db(out: Path):
+    """OUT/minutes.sqlite read-only, with the derived tables (computed now for an older run's
+    outputs that lack them)."""
+    import sqlite3
+
+    from pipeline.derived import DERIVED_TABLES, tables_in, update_derived
+    from pipeline.store import SQLITE_NAME
+
+    db = (out / SQLITE_NAME).resolve()
+    if not db.exists():
+        raise click.ClickException(f"{db} not found: run `minutes run … --out {out}` first")
+    conn = sqlite3.connect(f"{db.as_uri()}?mode=ro", uri=True)
+    if len(tables_in(conn)) < len(DERIVED_TABLES):
+        conn.close()
+        update_derived(out)
+        conn = sqlite3.connect(f"{db.as_uri()}?mode=ro", uri=True)
+    conn.row_factory = sqlite3.Row
+    return conn
 
 
 @main.command()
@@ -216,51 +245,96 @@ def search(query, out, limit) -> None:
 @click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="Decisions with a deadline before this day and not reported done are overdue "
                    "[default: today].")
-@click.option("--open", "open_only", is_flag=True, help="List only decisions not reported done.")
+@click.option("--open", "open_only", is_flag=True, help="List only decisions not done (nor re-issued).")
+@click.option("--office", default=None, help="Only this issuing office.")
 @click.option("--list/--no-list", "listing", default=True, help="List the decisions after the summary.")
-def register(out, as_of, open_only, listing) -> None:
+def register(out, as_of, open_only, office, listing) -> None:
     """Decision register: each decision with the latest report on it in later minutes of the same
-    office, written to OUT/tables/register.csv and summarised here."""
-    from collections import Counter
+    series (office + committee), queried from the `register` table of OUT/minutes.sqlite (the run
+    writes it, and tables/register.csv, .parquet and a sheet of minutes.xlsx)."""
     from datetime import date
 
-    from pipeline.register import build_register, write_register
-    from pipeline.store import iter_documents
+    from pipeline.queries import OVERDUE
 
-    day = as_of.date() if as_of else date.today()
-    rows = build_register(iter_documents(out), day)
-    path = write_register(out, rows)
-    counts = Counter(r.status for r in rows)
+    day = (as_of.date() if as_of else date.today()).isoformat()
+    conn = _query_db(out)
+    try:
+        sql = (f"SELECT *, {OVERDUE} AS overdue_now FROM register WHERE (coalesce(:office, '') = '' OR office = :office)"
+               " ORDER BY series, meeting_date, doc_id, idx")
+        rows = conn.execute(sql, {"as_of": day, "office": office}).fetchall()
+    finally:
+        conn.close()
+    counts: dict[str, int] = {}
+    for r in rows:
+        counts[r["status"]] = counts.get(r["status"], 0) + 1
     echo_safe(f"{len(rows)} decisions ({', '.join(f'{k} {v}' for k, v in sorted(counts.items()))}); "
-              f"{sum(r.overdue for r in rows)} overdue on {day.isoformat()}; written to {path}")
+               f"{sum(r['overdue_now'] for r in rows)} overdue on {day}")
     for r in rows if listing else []:
-        if open_only and r.status == "done":
+        if open_only and r["status"] in ("done", "re-issued"):
             continue
-        flag = "OVERDUE " if r.overdue else ""
-        where = f"p{r.page}" if r.page else ""
-        report = f" <- {r.reported_date} p{r.report_page}" if r.reported_in else ""
-        echo_safe(f"{flag}{r.status}\t{r.meeting_date}\t{r.office}\t{r.deadline or '-'}\t{where}{report}\t"
-                  f"{r.decision[:90]}")
+        flag = "OVERDUE " if r["overdue_now"] else ""
+        where = f"p{r['page']}" if r["page"] else ""
+        report = f" <- {r['reported_date']} p{r['report_page']}" if r["reported_in"] else ""
+        again = f" -> {r['reissued_date']}" if r["reissued_in"] else ""
+        echo_safe(f"{flag}{r['status']}\t{r['meeting_date']}\t{r['office']}\t{r['deadline'] or '-'}\t"
+                   f"{where}{report}{again}\t{r['decision'][:90]}")
 
 
 @main.command()
 @click.option("--out", type=click.Path(exists=True, file_okay=False, path_type=Path), default=Path("outputs"),
               show_default=True, help="A run's output folder.")
+@click.option("--office", default=None, help="Only this office.")
 @click.option("--list/--no-list", "listing", default=True, help="List the activities after the summary.")
-def compliance(out, listing) -> None:
+def compliance(out, office, listing) -> None:
     """Indicator compliance: per office and activity, the latest target and achievement reported,
-    written to OUT/tables/compliance.csv and listed here."""
-    from pipeline.compliance import build_compliance, write_compliance
-    from pipeline.store import iter_documents
-
-    rows = build_compliance(iter_documents(out))
-    path = write_compliance(out, rows)
-    click.echo(f"{len(rows)} activities; written to {path}")
+    queried from the `compliance` table of OUT/minutes.sqlite."""
+    conn = _query_db(out)
+    try:
+        rows = conn.execute("SELECT * FROM compliance WHERE (coalesce(:office, '') = '' OR office = :office)"
+                            " ORDER BY idx", {"office": office}).fetchall()
+    finally:
+        conn.close()
+    click.echo(f"{len(rows)} activities")
     for r in rows if listing else []:
-        rate = f"{r.rate:.0%}" if r.rate is not None else "-"
-        counts = "/".join("-" if v is None else f"{v:g}" for v in (r.achieved, r.target))
-        echo_safe(f"{r.office}\t{r.activity_code or '-'}\t{r.unit}\t{counts}\t{rate}\t"
-                  f"{r.meeting_date}\tp{r.page}\t{r.reports} report(s)")
+        rate = f"{r['rate']:.0%}" if r["rate"] is not None else "-"
+        counts = "/".join("-" if v is None else f"{v:g}" for v in (r["achieved"], r["target"]))
+        echo_safe(f"{r['office']}\t{r['activity_code'] or '-'}\t{r['unit']}\t{counts}\t{rate}\t"
+                   f"{r['meeting_date']}\tp{r['page']}\t{r['reports']} report(s)")
+
+
+@main.command()
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("outputs"),
+              show_default=True, help="A run's output folder.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (this machine only by default).")
+@click.option("--port", type=click.IntRange(1, 65535), default=8001, show_default=True)
+def serve(out, host, port) -> None:
+    """Browse OUT in Datasette (read-only): every table with Bangla and English titles, facets,
+    canned queries, links to each document's JSON and source file."""
+    from pipeline.serve import ServeError, serve_outputs
+
+    try:
+        serve_outputs(out, host=host, port=port)
+    except ServeError as e:
+        click.echo(f"minutes serve: {e}", err=True)
+        sys.exit(2)
+
+
+@main.command()
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("outputs"),
+              show_default=True, help="A run's output folder.")
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Overdue on this day [default: today].")
+def report(out, as_of) -> None:
+    """Write OUT/report.html: one self-contained page (no network) with a summary per office, the
+    open and overdue decisions with their evidence, and charts."""
+    from pipeline.report import ReportError, write_report
+
+    try:
+        path = write_report(out, as_of.date() if as_of else None)
+    except ReportError as e:
+        click.echo(f"minutes report: {e}", err=True)
+        sys.exit(2)
+    click.echo(f"written {path}")
 
 
 if __name__ == "__main__":

@@ -419,11 +419,18 @@ class Selection:
             return "", ()
         return f"WHERE doc_id IN (SELECT doc_id FROM meetings WHERE {' AND '.join(conds)})", tuple(args)
 
-    def table_names(self) -> list[str]:
-        unknown = set(self.tables) - set(TABLES)
+    def table_names(self, known: dict | None = None) -> list[str]:
+        """The selected tables among ``known`` (default `TABLES`; with the derived tables the
+        database holds: register, compliance … which follow the per-document tables)."""
+        known = known or TABLES
+        unknown = set(self.tables) - set(known)
         if unknown:
-            raise ValueError(f"unknown tables {sorted(unknown)}; known: {', '.join(TABLES)}")
-        return [t for t in TABLES if not self.tables or t in self.tables]
+            raise ValueError(f"unknown tables {sorted(unknown)}; known: {', '.join(known)}")
+        return [t for t in known if not self.tables or t in self.tables]
+
+    @property
+    def filtered(self) -> bool:
+        return bool(self.offices or self.date_from or self.date_to)
 
 
 def default_dest(out: Path, fmt: str) -> Path:
@@ -438,27 +445,33 @@ def export(out: Path, fmt: str, dest: Path | None = None, selection: Selection =
 
     if fmt not in EXPORT_FORMATS:
         raise ValueError(f"unknown format {fmt!r}; known: {', '.join(EXPORT_FORMATS)}")
-    names = selection.table_names()
+    from pipeline.derived import tables_in
+
     dest = Path(dest) if dest is not None else default_dest(out, fmt)
     where, args = selection.where()
     db = (Path(out) / SQLITE_NAME).resolve()
     conn = sqlite3.connect(f"{db.as_uri()}?mode=ro", uri=True)
     try:
+        defs = {**TABLES, **tables_in(conn)}
+        # a derived table without a doc_id column cannot be filtered by office or date: left out then
+        names = [n for n in selection.table_names(defs)
+                 if n in TABLES or not selection.filtered or "doc_id" in defs[n].column_names]
+
         def rows_of(name: str) -> Iterator[Row]:
-            return select_rows(conn, TABLES[name], where, args)
+            return select_rows(conn, defs[name], where, args)
 
         def count_of(name: str) -> int:
             return conn.execute(f'SELECT count(*) FROM "{name}" {where}', args).fetchone()[0]
 
         if fmt == "xlsx":
-            return [write_xlsx(dest, rows_of, names, max_rows or XLSX_MAX_ROWS, count_of)]
+            return [write_xlsx(dest, rows_of, {n: defs[n] for n in names}, max_rows or XLSX_MAX_ROWS, count_of)]
         dest.mkdir(parents=True, exist_ok=True)
         written = []
         for name in names:
             if fmt == "csv":
-                written.append(write_csv(dest / f"{name}.csv", TABLES[name], rows_of(name), bom=excel_csv))
+                written.append(write_csv(dest / f"{name}.csv", defs[name], rows_of(name), bom=excel_csv))
             else:
-                written.append(write_parquet(dest / f"{name}.parquet", TABLES[name], rows_of(name)))
+                written.append(write_parquet(dest / f"{name}.parquet", defs[name], rows_of(name)))
         return written
     finally:
         conn.close()

@@ -39,10 +39,13 @@ import zlib
 from concurrent.futures import FIRST_COMPLETED, wait
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import asdict, dataclass, field, replace
+from datetime import date
 from pathlib import Path
 from typing import Iterable, Iterator
 
 from pipeline.children import MemoryWatch, die_with_parent
+from pipeline.derived import (derived_fingerprint, documents_fingerprint,
+                              update_derived_if_changed, write_derived_files)
 from pipeline.display import for_display
 from pipeline.hashcache import HashCache
 from pipeline.limits import Limits, is_permanent
@@ -112,6 +115,7 @@ class RunOptions:
     progress: bool | None = None  # None: only when stderr is a terminal
     limits: Limits = field(default_factory=Limits.load)
     pipeline_version: str = ""  # set by `run` (pipeline.fingerprint), once per run
+    as_of: date | None = None  # the register's overdue day (None: today)
 
 
 @dataclass
@@ -693,7 +697,11 @@ def _run(paths: list[str], opts: RunOptions, tmp: Path) -> tuple[int, list[dict]
         live = {r.get("doc_id") for r in rows.values() if r.get("doc_id")}
         for stale in set(db.doc_ids()) - live:  # e.g. the old version of an edited file
             db.remove_document(stale)  # the database holds what the tables hold: this run's inputs
+        # the register, compliance and meeting series: computed from the documents just stored
+        fingerprint = documents_fingerprint(db.document_files()) + derived_fingerprint(opts.as_of)
+        derived_changed = update_derived_if_changed(out, fingerprint, opts.as_of)
     exports.sync(out, opts.excel_csv)
+    write_derived_files(out, opts.excel_csv, derived_changed)
     manifest = [rows[k] for k in sorted(rows)]
     write_manifest(out / "manifest.csv", manifest)
     log.info("run done (%.2f s)", time.perf_counter() - t0)

@@ -404,7 +404,7 @@ class SqliteStore:
         if not match:
             return []
         sql = (
-            "SELECT d.*, m.title AS title, m.office AS office, m.meeting_date AS meeting_date, "
+            "SELECT d.*, m.title AS title, m.office AS office, m.meeting_date AS meeting_date, m.path AS path, "
             "bm25(decisions_fts) AS rank "
             "FROM decisions_fts f "
             "JOIN decisions d ON d.doc_id = f.doc_id AND d.idx = f.idx "
@@ -412,6 +412,25 @@ class SqliteStore:
             "WHERE decisions_fts MATCH ? ORDER BY rank, d.doc_id, d.idx LIMIT ?"
         )
         return [dict(r) for r in self.conn.execute(sql, (match, limit))]
+
+
+    def search_hits(self, query: str, limit: int = 20) -> list[dict]:
+        """`search_decisions` as a person reads it: office, meeting date, title, page, quote (and
+        the decision, doc_id, idx, path), one hit per (office, date, title, page, quote): a decision
+        printed twice in one document is one hit. Best first."""
+        seen: set[tuple] = set()
+        hits: list[dict] = []
+        for h in self.search_decisions(query, limit=max(limit * 4, 100)):
+            key = (h["office"], h["meeting_date"], h["title"], h["page"], h["quote"] or h["text"])
+            if key in seen:
+                continue
+            seen.add(key)
+            hits.append({"office": h["office"], "meeting_date": h["meeting_date"], "title": h["title"],
+                         "page": h["page"], "quote": h["quote"], "decision": h["text"], "doc_id": h["doc_id"],
+                         "idx": h["idx"], "path": h.get("path")})
+            if len(hits) == limit:
+                break
+        return hits
 
 
 # ---------------------------------------------------------------------------------------------
@@ -572,9 +591,11 @@ def _sheet_names(name: str, count: int) -> list[str]:
     return [name] + [f"{name} ({k})" for k in range(2, count + 1)]
 
 
-def write_xlsx(path: Path, rows_of: Callable[[str], Iterable[Row]], tables: Iterable[str] | None = None,
+def write_xlsx(path: Path, rows_of: Callable[[str], Iterable[Row]],
+               tables: Iterable[str] | dict[str, Table] | None = None,
                max_rows: int = XLSX_MAX_ROWS, count_of: Callable[[str], int] | None = None) -> Path:
-    """One sheet per table of `TABLES` (in order; ``tables``: only these), each from
+    """One sheet per table of `TABLES` (in order; ``tables``: only these names, or a mapping of
+    name -> Table for tables beyond `TABLES`, e.g. `pipeline.derived.DERIVED_TABLES`), each from
     ``rows_of(name)``, streamed; a table longer than ``max_rows`` (header included) is split.
 
     XlsxWriter in constant-memory mode (each row goes to disk as it is written): 13,079 rows of
@@ -587,12 +608,12 @@ def write_xlsx(path: Path, rows_of: Callable[[str], Iterable[Row]], tables: Iter
     if max_rows < 2:
         raise ValueError("a sheet needs room for the header and one row")
     chosen = set(TABLES if tables is None else tables)
-    names = [n for n in TABLES if n in chosen]
+    names = [n for n in TABLES if n in chosen] + [n for n in (tables or ()) if n not in TABLES]
     with atomic_path(path) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), XLSX_OPTIONS)
         try:
             for name in names:
-                table = TABLES[name]
+                table = tables[name] if isinstance(tables, dict) else TABLES[name]
                 count = count_of(name) if count_of is not None else sum(1 for _ in rows_of(name))
                 sheets = [_new_sheet(wb, name, table)]
                 per_sheet = max_rows - 1
@@ -628,11 +649,12 @@ def _new_sheet(wb, name: str, table: Table):
     return ws
 
 
-def table_files(out_dir: str | os.PathLike) -> dict[str, Path]:
-    """Every file `write_tables` writes, by "<table>.csv" / "<table>.parquet" / "xlsx"."""
+def table_files(out_dir: str | os.PathLike, tables: Iterable[str] | None = None) -> dict[str, Path]:
+    """Every file `write_tables` writes, by "<table>.csv" / "<table>.parquet" / "xlsx"
+    (``tables``: other table names than `TABLES`, e.g. with `pipeline.derived.DERIVED_TABLES`)."""
     out = Path(out_dir)
     files: dict[str, Path] = {}
-    for name in TABLES:
+    for name in tables or TABLES:
         for ext in ("csv", "parquet"):
             files[f"{name}.{ext}"] = safe_child(out / TABLES_DIR, f"{name}.{ext}")
     files["xlsx"] = safe_child(out, XLSX_NAME)
@@ -644,13 +666,15 @@ def _write_table_files(
     rows_of: Callable[[str], Iterable[Row]],
     formats: Iterable[str],
     excel_csv: bool,
+    tables: dict[str, Table] | None = None,
 ) -> dict[str, Path]:
     formats = set(formats)
     if not formats <= set(TABLE_FORMATS):
         raise ValueError(f"unknown table formats: {sorted(formats - set(TABLE_FORMATS))}")
-    files = table_files(out_dir)
+    tables = tables or TABLES
+    files = table_files(out_dir, tables)
     written: dict[str, Path] = {}
-    for name, table in TABLES.items():
+    for name, table in tables.items():
         if "csv" in formats:
             key = f"{name}.csv"
             written[key] = write_csv(files[key], table, rows_of(name), bom=excel_csv)
@@ -658,7 +682,7 @@ def _write_table_files(
             key = f"{name}.parquet"
             written[key] = write_parquet(files[key], table, rows_of(name))
     if "xlsx" in formats:
-        written["xlsx"] = write_xlsx(files["xlsx"], rows_of)
+        written["xlsx"] = write_xlsx(files["xlsx"], rows_of, tables)
     log.info("tables written to %s: %s", out_dir, ", ".join(sorted(written)))
     return written
 
@@ -701,13 +725,18 @@ def write_tables_from_sqlite(
     """`write_tables` from ``<out>/minutes.sqlite``: the same files, streamed (memory stays flat).
 
     The database holds exactly the rows `flatten` gives (typed by the same `TABLES`), so the
-    files are those `write_tables` writes from the same documents.
+    files are those `write_tables` writes from the same documents. The tables computed across
+    meetings (`pipeline.derived.DERIVED_TABLES`: register, compliance …) are written too when the
+    database has them.
     """
+    from pipeline.derived import tables_in
+
     db = (Path(out_dir) / SQLITE_NAME).resolve()
     conn = sqlite3.connect(f"{db.as_uri()}?mode=rw", uri=True)  # never creates an empty one
     try:
+        tables = {**TABLES, **tables_in(conn)}
         return _write_table_files(
-            out_dir, lambda name: select_rows(conn, TABLES[name]), formats, excel_csv
+            out_dir, lambda name: select_rows(conn, tables[name]), formats, excel_csv, tables
         )
     finally:
         conn.close()

@@ -211,6 +211,57 @@ def test_followup_status(progress, status):
     assert status_of(progress) == status
 
 
+# A follow-up table as a directorate's minutes print it: serial, earlier decision, progress, status.
+# The status column says partly done while the progress text says "সম্পন্ন হয়েছে": the column wins.
+STATUS_TABLE = (
+    "ক্রম\tবিগত সভার সিদ্ধান্ত\tবাস্তবায়ন অগ্রগতি\tঅবস্থা\n"
+    "০১\tপ্রশিক্ষণ আয়োজনের জন্য সংশোধিত বাজেটে অর্থ বরাদ্দের প্রস্তাব বাজেট শাখায় প্রেরণ করতে হবে।\t"
+    "বরাদ্দের প্রস্তাব প্রেরণ সম্পন্ন হয়েছে; অর্থ ছাড় এখনো পাওয়া যায়নি।\tআংশিক বাস্তবায়িত\n"
+    "০২\tফোকাল পয়েন্ট মনোনয়ন করেনি এমন কার্যালয়সমূহকে তাগিদপত্র দিতে হবে।\t"
+    "তাগিদপত্র প্রদানের কাজ চলছে।\tসম্পন্ন\n"
+    "০৩\tই-নথিতে নোট নিষ্পত্তির হার ৮০ শতাংশে উন্নীত করতে হবে।\t"
+    "হার ৭২ শতাংশে উন্নীত করা হয়েছে।\tবাস্তবায়িত হয়নি\n"
+    "০৪\tওয়েবসাইট হালনাগাদ করতে হবে।\tহালনাগাদ করা হয়েছে।\t\n"
+)
+
+
+def test_followup_status_column_wins_over_progress_text():
+    from extractors.followups import extract_followups
+
+    fs = extract_followups(lines(STATUS_TABLE))
+    assert [(f.status, f.status_word) for f in fs] == [
+        ("in-progress", "আংশিক বাস্তবায়িত"),  # progress says "সম্পন্ন হয়েছে"
+        ("done", "সম্পন্ন"),  # progress says "চলছে"
+        ("open", "বাস্তবায়িত হয়নি"),  # progress says "করা হয়েছে"
+        ("done", None),  # empty status cell: read from the progress text
+    ]
+    assert fs[0].progress.startswith("বরাদ্দের প্রস্তাব প্রেরণ")  # the progress column, not the status one
+
+
+@pytest.mark.parametrize("progress,status,word", [
+    # the last sentence is a status word on its own (corpus/minutes/107): it decides
+    ("০৮/০১/২০২৩ তারিখে তাগিদপত্র প্রদান করা হয়। সম্পন্ন হয়েছে।", "done", "সম্পন্ন হয়েছে"),
+    ("প্রস্তাব প্রেরণ করা হয়েছে। আংশিক বাস্তবায়িত।", "in-progress", "আংশিক বাস্তবায়িত"),
+    ("প্রস্তাব প্রেরণ করা হয়েছে। অবস্থা: চলমান", "in-progress", "চলমান"),
+    ("অর্জিত", "done", "অর্জিত"),
+    ("সিদ্ধান্তটি এখনো বাস্তবায়িত হয়নি।", "open", None),  # no status word alone: the cues
+])
+def test_followup_explicit_status_word_in_progress_text(progress, status, word):
+    from extractors.followups import decide_status
+
+    assert decide_status(progress) == (status, word)
+
+
+def test_followup_status_line_after_progress_line():
+    from extractors.followups import extract_followups
+
+    text = ("(ক) সিদ্ধান্তঃ জেলা তথ্য বাতায়ন হালনাগাদ করতে হবে।\n"
+            "অগ্রগতিঃ তথ্য বাতায়নের হালনাগাদ সম্পন্ন হয়েছে, ছবি যোগ করা বাকি।\n"
+            "অবস্থাঃ আংশিক বাস্তবায়িত")
+    fs = extract_followups(lines(text))
+    assert [(f.status, f.status_word) for f in fs] == [("in-progress", "আংশিক বাস্তবায়িত")]
+
+
 def test_distribution_entries_bare_number_and_wrap():
     text = ("বিতরণ (কাযার্থে/জ্ঞাতার্থে):\n১। পরিচালক, মহিলা বিষয়ক অধিদপ্তর, ঢাকা;\n"
             "৩ উপপরিচালক, (সকল) সদর কার্যালয়, মহিলা বিষয়ক অধিদপ্তর, ঢাকা;\n৪) সহঃ প্রোগ্রামার, আইসিটি সেল,\n"

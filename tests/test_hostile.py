@@ -321,7 +321,9 @@ def test_memory_watch_stops_a_child_past_the_limit():
 
     from pipeline.children import MemoryWatch
 
-    ctx = multiprocessing.get_context("fork")
+    # spawned, not forked: a forked child's resident memory includes the pages it shares with
+    # pytest's process, which grows with the suite (at ~185 MB the 20 MB child passed 200 MB)
+    ctx = multiprocessing.get_context("spawn")
     events = [ctx.Event(), ctx.Event()]
     big = ctx.Process(target=_hog, args=(300, events[0]))
     small = ctx.Process(target=_hog, args=(20, events[1]))
