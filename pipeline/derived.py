@@ -199,18 +199,39 @@ def write_derived_files(out: str | os.PathLike, excel_csv: bool, changed: bool) 
     """``tables/<name>.csv`` and ``tables/<name>.parquet`` of the derived tables, rewritten whole
     (they are recomputed whole) when they changed or a file is missing. The per-document tables
     follow SQLite by the change (`pipeline.exports`); these few thousand rows are cheaper whole."""
-    from pipeline.store import SQLITE_NAME, TABLES_DIR, safe_child, select_rows, write_csv, write_parquet
+    from pipeline.store import TABLES_DIR, safe_child
 
     tables_dir = Path(out) / TABLES_DIR
     files = {name: (safe_child(tables_dir, f"{name}.csv"), safe_child(tables_dir, f"{name}.parquet"))
              for name in DERIVED_TABLES}
-    if not changed and all(p.exists() for pair in files.values() for p in pair):
-        return
+    def stale_csv(p: Path) -> bool:  # missing, or written with the other CSV option
+        return not p.exists() or (p.read_bytes()[:3] == b"\xef\xbb\xbf") != excel_csv
+
+    todo = {name: (changed or stale_csv(c), changed or not q.exists()) for name, (c, q) in files.items()}
+    if not any(a or b for a, b in todo.values()):
+        return  # written from the same state, with the same CSV option
+    # in a forked child, as the exports' Parquet parts are: pyarrow never loads in the main process,
+    # and a killed run takes the writer with it
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from pipeline.children import die_with_parent
+
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"),
+                             initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
+        pool.submit(_write_derived, out, excel_csv, files, todo).result()
+
+
+def _write_derived(out: str | os.PathLike, excel_csv: bool, files: dict, todo: dict) -> None:
+    from pipeline.store import SQLITE_NAME, select_rows, write_csv, write_parquet
+
     conn = sqlite3.connect(f"{(Path(out) / SQLITE_NAME).resolve().as_uri()}?mode=ro", uri=True)
     try:
         for name, table in tables_in(conn).items():
-            csv_path, parquet_path = files[name]
-            write_csv(csv_path, table, select_rows(conn, table), bom=excel_csv)
-            write_parquet(parquet_path, table, select_rows(conn, table))
+            (csv_path, parquet_path), (csv_due, parquet_due) = files[name], todo[name]
+            if csv_due:
+                write_csv(csv_path, table, select_rows(conn, table), bom=excel_csv)
+            if parquet_due:
+                write_parquet(parquet_path, table, select_rows(conn, table))
     finally:
         conn.close()

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.derived import DERIVED_TABLES
+
 from pipeline.process import CRASH_ON_ENV, HANG_ON_ENV
 from pipeline.run import RunOptions, run
 from pipeline.exports import export
@@ -292,12 +294,13 @@ def test_unchanged_rerun_skips_known_work_and_keeps_tables(tmp_path):
     assert journal.stat().st_size == journal_size  # nothing was processed again
     assert table_mtimes(out) == tables  # nor were the tables rewritten
 
-    assert len(tables) == 2 * len(TABLES)  # a CSV and one Parquet part per table
+    # a CSV and one Parquet part per table, a CSV and a Parquet file per table across meetings
+    assert len(tables) == 2 * len(TABLES) + 2 * len(DERIVED_TABLES)
 
     run([str(tmp_path / "in")], opts(out, excel_csv=True))  # another option: other CSV files
     assert (out / "tables" / "meetings.csv").read_bytes().startswith(b"\xef\xbb\xbf")
     rewritten = table_mtimes(out)
-    assert {k for k in tables if rewritten[k] != tables[k]} == {f"tables/{t}.csv" for t in TABLES}
+    assert {k for k in tables if rewritten[k] != tables[k]} == {f"tables/{t}.csv" for t in [*TABLES, *DERIVED_TABLES]}
     (part,) = (out / "tables" / "decisions").glob("*.parquet")
     part.unlink()  # a table file gone: its part is written again (every table's file of it)
     (out / "tables" / "warnings.csv").unlink()
