@@ -552,8 +552,8 @@ def one_reading(words: list[Word], extra: list[Word],
                 rects: list[tuple[int, int, int, int]]) -> list[Word]:
     """The page's words after a re-read of `rects`: one reading per region. In each re-read
     rectangle the first reading's words there and the re-read's compete as a whole, the better by
-    mean confidence staying; then a word still sharing SAME_INK_SHARE of its box with a better one
-    (the same ink read twice across a rectangle's edge) goes."""
+    mean confidence staying; then a re-read word sharing SAME_INK_SHARE of its box with a word of
+    the first reading (the same ink read twice across a rectangle's edge): the better stays."""
     def inside(w: Word, r: tuple[int, int, int, int]) -> bool:
         return r[0] <= w.cx <= r[2] and r[1] <= w.cy <= r[3]
 
@@ -567,12 +567,16 @@ def one_reading(words: list[Word], extra: list[Word],
             continue
         keep_old = [w for w in keep_old if not inside(w, r)]
         keep_new += new
-    out = sorted(keep_old + keep_new, key=lambda w: -w.conf)
-    kept: list[Word] = []
-    for w in out:  # best first: a word is dropped when a better one already holds its ink
-        if not any(_shared(w, k) >= SAME_INK_SHARE for k in kept):
-            kept.append(w)
-    return kept
+    # a re-read word over ink the first reading kept (across a rectangle's edge): the better stays
+    drop_old: set[int] = set()
+    new_kept = []
+    for w in keep_new:
+        rivals = [i for i, o in enumerate(keep_old) if _shared(w, o) >= SAME_INK_SHARE]
+        if rivals and max(keep_old[i].conf for i in rivals) >= w.conf:
+            continue
+        drop_old.update(rivals)
+        new_kept.append(w)
+    return [w for i, w in enumerate(keep_old) if i not in drop_old] + new_kept
 
 
 def drop_junk(words: list[Word]) -> tuple[list[Word], int]:
