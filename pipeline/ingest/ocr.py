@@ -589,11 +589,13 @@ def drop_junk(words: list[Word]) -> tuple[list[Word], int]:
 
 
 def ocr_image(img, number: int, dpi: int = DEFAULT_DPI, tables: bool = True,
-              psm: int | None = None, denoise: bool = True, dpi_y: int | None = None) -> Page:
+              psm: int | None = None, denoise: bool = True, dpi_y: int | None = None,
+              scan_dpi: tuple[int, int] | None = None) -> Page:
     """OCR one page image (PIL) into a Page; bboxes in points. `dpi_y` when the image's vertical
-    resolution differs (a fax). The page's OcrInfo records what was done."""
+    resolution differs (a fax); `scan_dpi` the scan's own resolution when `img` is a rendering of
+    it (a PDF page). The page's OcrInfo records what was done."""
     psm = PSM if psm is None else psm
-    info = OcrInfo(dpi=(dpi, dpi_y or dpi))
+    info = OcrInfo(dpi=scan_dpi or (dpi, dpi_y or dpi))
     arr, ink, raw, angle, dpi = preprocess(img, dpi, denoise, dpi_y, info)
     del img  # the page image (and a PDF render's bitmap) are not needed while Tesseract reads
     rules: list[Rule] = []
