@@ -309,17 +309,22 @@ def find_streaks(ink: np.ndarray, dpi: int) -> list[tuple[int, int]]:
     return out
 
 
-def remove_streaks(ink: np.ndarray, streaks: list[tuple[int, int]]) -> np.ndarray:
-    """Ink with the streaks' columns cleared where both sides of the streak are paper (where a
-    streak crosses a letter, the letter keeps its ink)."""
-    out = ink.copy()
+def streak_pixels(ink: np.ndarray, streaks: list[tuple[int, int]]) -> np.ndarray:
+    """The streaks' ink where both sides of the streak are paper (where a streak crosses a
+    letter, the letter keeps its ink)."""
+    out = np.zeros_like(ink)
     w = ink.shape[1]
     for x0, x1 in streaks:
-        left = ink[:, max(0, x0 - 2)] if x0 >= 2 else np.zeros(ink.shape[0], bool)
-        right = ink[:, min(w - 1, x1 + 1)] if x1 + 1 < w else np.zeros(ink.shape[0], bool)
+        left = ink[:, x0 - 2] if x0 >= 2 else np.zeros(ink.shape[0], bool)
+        right = ink[:, x1 + 1] if x1 + 1 < w else np.zeros(ink.shape[0], bool)
         clear = ~(left | right)
-        out[clear, x0:x1] = False
+        out[clear, x0:x1] = ink[clear, x0:x1]
     return out
+
+
+def remove_streaks(ink: np.ndarray, streaks: list[tuple[int, int]]) -> np.ndarray:
+    """Ink without the streaks (streak_pixels)."""
+    return ink & ~streak_pixels(ink, streaks)
 
 
 def remove_specks(ink: np.ndarray, dpi: int) -> tuple[np.ndarray, int]:

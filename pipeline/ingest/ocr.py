@@ -261,6 +261,15 @@ def preprocess(img, dpi: int, denoise: bool = True, dpi_y: int | None = None,
     grey, dpi = to_grey(img, dpi, dpi_y, info, clock)
     del img
     thr = otsu_threshold(grey)
+    # streaks run along the copier's axes, the image's, not the text's: found before deskew
+    ink = grey < thr
+    streaks = cleanup.find_streaks(ink, dpi)
+    if streaks:
+        grey = grey.copy() if not grey.flags.writeable else grey
+        grey[cleanup.streak_pixels(ink, streaks)] = 255
+        info.cleanups.append("streaks")
+    del ink
+    clock.lap("streaks")
     grey, coarse = upright(grey, grey < thr, dpi, info)
     clock.lap("orientation")
     angle = (estimate_skew(grey < thr, centre=coarse, step=0.5) if coarse is not None
@@ -277,11 +286,6 @@ def preprocess(img, dpi: int, denoise: bool = True, dpi_y: int | None = None,
         ink = cleanup.drop_light_ink_in_discs(grey, ink, discs, margin=dpi // 50)
         info.cleanups.append("grey-seal")
     clock.lap("seals")
-    streaks = cleanup.find_streaks(ink, dpi)
-    if streaks:
-        ink = cleanup.remove_streaks(ink, streaks)
-        info.cleanups.append("streaks")
-    clock.lap("streaks")
     del grey
     raw = ink
     if denoise:
