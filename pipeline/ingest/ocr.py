@@ -51,6 +51,8 @@ MIN_V_RULE_IN = 0.4  # a vertical ruling at least 0.4 inch (Bangla stems are far
 RULE_DILATE_PX = 3  # tolerate slight skew by thickening before looking for runs
 RULE_REDUCE = 2  # rulings are found on the ink pooled 2x2: 0.9 s -> 0.2 s a page, same rulings
 RULE_BREAK_PX = 3  # a gap wider than this (pooled pixels) splits a ruling in two
+RULE_GAP_IN = 0.02  # gaps in a ruling up to this are closed before runs are measured (a fax's
+# noise breaks its 1-pixel rulings; words are further apart than this)
 MISSING_LINES_RATIO = 0.7  # fewer OCR lines than this fraction of ink bands -> warning
 MIN_BAND_PT = 4.0  # ink bands lower than this are specks, not text lines
 BACKEND = "tesseract"
@@ -310,6 +312,15 @@ def _dilate(mask: np.ndarray, axis: int, k: int) -> np.ndarray:
     return out
 
 
+def _close(mask: np.ndarray, gap: int, axis: int) -> np.ndarray:
+    """Gaps of up to `gap` pixels along `axis` filled (a morphological closing): a noisy fax's
+    rulings are broken every few pixels."""
+    import cv2
+
+    kernel = np.ones((1, gap + 1) if axis == 1 else (gap + 1, 1), np.uint8)
+    return cv2.morphologyEx(mask.astype(np.uint8), cv2.MORPH_CLOSE, kernel).astype(bool)
+
+
 def _runs(mask: np.ndarray, length: int) -> np.ndarray:
     """Pixels lying on a horizontal run of >= `length` True values (row-wise), a band of rows at a
     time (the running sums are int32 arrays four times the mask's size)."""
@@ -345,8 +356,9 @@ def find_rulings(ink: np.ndarray, dpi: int) -> tuple[list[Rule], list[tuple[int,
     h2, w2 = h // r * r, w // r * r
     small = ink[:h2, :w2].reshape(h2 // r, r, w2 // r, r).any(axis=(1, 3))
     k = max(1, RULE_DILATE_PX // r)
-    hmask = _runs(_dilate(small, 0, k), int(MIN_H_RULE_IN * dpi / r))
-    vmask = _runs(_dilate(small, 1, k).T, int(MIN_V_RULE_IN * dpi / r)).T
+    g = max(1, int(RULE_GAP_IN * dpi / r))
+    hmask = _runs(_close(_dilate(small, 0, k), g, axis=1), int(MIN_H_RULE_IN * dpi / r))
+    vmask = _runs(_close(_dilate(small, 1, k), g, axis=0).T, int(MIN_V_RULE_IN * dpi / r)).T
     rules, boxes = [], []
     for y0, y1 in _bands(hmask.any(axis=1)):
         for c0, c1 in _merge(_bands(hmask[y0:y1].any(axis=0)), RULE_BREAK_PX):
