@@ -50,8 +50,12 @@ FLATTEN_MIN_RANGE = 25
 ORIENT_REDUCE = 4  # the axis test runs on the ink pooled 4x4 (75 dpi at 300)
 MATRA_REDUCE = 2  # the headline test on the ink pooled 2x2
 AXIS_RATIO = 1.15  # the other axis must be this much peakier to turn the page by 90 degrees
-MATRA_MARGIN = 0.2  # headline share of lines within 0.5 +- this: unsure, ask OSD
+MATRA_MARGIN = 0.1  # the best turn's headline share beats the next by less than twice this, or
+# the axis of the peakiest profile disagrees with it: unsure, ask OSD
 MIN_LINE_IN = 0.06  # a line band lower than this is a ruling, not text
+MAX_LINE_IN = 0.5  # and one higher than this is not one line (two lines touching, a column)
+TURN_MARGIN = 0.3  # turning a page takes stronger evidence than leaving it (turned pages: 0.44-0.48;
+# the last, nearly empty page of a photocopy: a wrong 180 at 0.21)
 LONG_RUN_IN = 0.6  # straight ink runs longer than this are rulings or streaks, not text
 # --- streaks: a vertical run of ink from within this share of the top edge to within it of the
 # bottom edge (gaps allowed), at most STREAK_MAX_IN wide
@@ -226,28 +230,27 @@ def best_angle(ink: np.ndarray, max_deg: float, step: float) -> tuple[float, flo
     return best, score / float(len(ys)) ** 2
 
 
-def headline_share(ink: np.ndarray, deg: float, dpi: float) -> tuple[float, int]:
+def headline_share(ink: np.ndarray, deg: float, dpi: float) -> tuple[float, float]:
     """(share of text lines, weighted by their ink, whose ink-heaviest row is in their upper half,
-    number of lines). Bangla hangs from its headline: ~0.9 upright, ~0.1 upside down."""
+    the ink in those lines). Bangla hangs from its headline: ~0.9 upright, ~0.1 upside down. Only
+    bands of a text line's height count: turned sideways, a page's bands are its columns."""
     ys, xs = np.nonzero(ink)
     if len(ys) < 50:
-        return 0.5, 0
+        return 0.5, 0.0
     p = _profile(ys.astype(np.float64), xs - xs.mean(), deg)
     on = p > max(1.0, 0.15 * p[p > 0].mean())
     d = np.diff(np.concatenate([[0], on.astype(np.int8), [0]]))
     starts, ends = np.flatnonzero(d == 1), np.flatnonzero(d == -1)
     up = total = 0.0
-    lines = 0
     for a, b in zip(starts, ends):
-        if b - a < MIN_LINE_IN * dpi:
+        if not MIN_LINE_IN * dpi <= b - a <= MAX_LINE_IN * dpi:
             continue
         band = p[a:b]
         weight = float(band.sum())
         if (int(band.argmax()) + 0.5) / (b - a) < 0.5:
             up += weight
         total += weight
-        lines += 1
-    return (up / total if total else 0.5), lines
+    return (up / total if total else 0.5), total
 
 
 def _text_ink(ink: np.ndarray, r: int, dpi: float) -> np.ndarray:
@@ -270,15 +273,20 @@ def orientation(ink: np.ndarray, dpi: int, max_skew: float) -> Orientation:
     small = _text_ink(ink, ORIENT_REDUCE, dpi)
     a0, s0 = best_angle(small, max_skew, 0.5)
     a1, s1 = best_angle(np.rot90(small), max_skew, 0.5)
-    if s1 > s0 * AXIS_RATIO:
-        turns, angle = (90, 270), a1
-    else:
-        turns, angle = (0, 180), a0
-    fine = np.rot90(_text_ink(ink, MATRA_REDUCE, dpi), turns[0] // 90)
-    share, _ = headline_share(fine, angle, dpi / MATRA_REDUCE)
-    turn = turns[0] if share >= 0.5 else turns[1]
-    skew = angle if turn == turns[0] else angle  # a half turn keeps a line's slope
-    return Orientation(turn=turn, skew=skew, margin=abs(share - 0.5), by="profile")
+    fine = _text_ink(ink, MATRA_REDUCE, dpi)
+    # the headline test on all four turns: the upright one has its headlines on top (~0.9), its
+    # half turn at the bottom (~0.1), the quarter turns no headline rows at all (~0.5; a table of
+    # narrow columns may look like lines turned sideways, hence no axis vote alone)
+    tests = [headline_share(np.rot90(fine, k), a0 if k % 2 == 0 else a1, dpi / MATRA_REDUCE)
+             for k in range(4)]
+    evidence = [(share - 0.5) * ink for share, ink in tests]  # lines' ink with headlines on top
+    k = int(np.argmax(evidence))
+    rest = max(0.0, max(e for i, e in enumerate(evidence) if i != k))
+    margin = (evidence[k] - rest) / max(tests[k][1], 1.0)
+    axis_vote = (s1 > s0 * AXIS_RATIO) == (k % 2 == 1)
+    if not axis_vote or (k and margin < TURN_MARGIN):
+        margin = min(margin, MATRA_MARGIN / 2)  # the tests disagree, or weak evidence to turn
+    return Orientation(turn=90 * k, skew=a0 if k % 2 == 0 else a1, margin=margin, by="profile")
 
 
 # ---------------------------------------------------------------- streaks and specks

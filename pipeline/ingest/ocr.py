@@ -240,6 +240,8 @@ def upright(grey: np.ndarray, ink: np.ndarray, dpi: int,
         said = tesseract.osd(small, timeout=TESSERACT_TIMEOUT_S)
         if said and said[1] >= OSD_MIN_CONFIDENCE:
             turn, by = (360 - said[0]) % 360, "osd"
+        else:
+            turn = 0  # neither is sure: most pages are upright
     info.turn, info.turn_by = turn, by
     if turn:
         grey = np.ascontiguousarray(np.rot90(grey, turn // 90))
@@ -317,7 +319,8 @@ def _close(mask: np.ndarray, gap: int, axis: int) -> np.ndarray:
     rulings are broken every few pixels."""
     import cv2
 
-    kernel = np.ones((1, gap + 1) if axis == 1 else (gap + 1, 1), np.uint8)
+    size = gap // 2 * 2 + 1  # odd: centred, so a ruling's ends do not move
+    kernel = np.ones((1, size) if axis == 1 else (size, 1), np.uint8)
     return cv2.morphologyEx(mask.astype(np.uint8), cv2.MORPH_CLOSE, kernel).astype(bool)
 
 
