@@ -118,6 +118,17 @@ def test_streaks_go_table_rulings_stay():
     assert clean[505:515, 300:302].all()  # the letter keeps its ink
 
 
+@pytest.mark.parametrize("kind", [k for k in renders.ARCHIVE_KINDS if k != "mixed"])
+def test_archive_pages_are_deterministic(kind):
+    from PIL import Image, ImageDraw
+
+    page = Image.new("L", (400, 560), 255)
+    ImageDraw.Draw(page).rectangle((40, 60, 360, 70), fill=0)  # a stroke of "text"
+    same = [np.asarray(renders._archive_page(kind, page, 1, seed)) for seed in (7, 7, 8)]
+    assert (same[0] == same[1]).all() and same[0].shape == same[1].shape
+    assert same[0].shape != same[2].shape or (same[0] != same[2]).any()
+
+
 # ---------------------------------------------------------------- real Tesseract, one page per kind
 
 
