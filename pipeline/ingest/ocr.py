@@ -233,14 +233,17 @@ def upright(grey: np.ndarray, ink: np.ndarray, dpi: int,
 
     o = cleanup.orientation(ink, dpi, MAX_SKEW_DEG)
     turn, by = o.turn, o.by
-    if o.margin < cleanup.MATRA_MARGIN:
+    # a turn is checked with OSD (a skewed table page of minutes/101 looked turned 90 to the ink
+    # test, margin 0.5; OSD said upright, confidence 26), and so is an unsure upright page; where
+    # OSD cannot tell ("too few characters"), a sure ink test stands
+    if o.turn or o.margin < cleanup.MATRA_MARGIN:
         f = OSD_DPI / dpi
         small = Image.fromarray(grey).resize((round(grey.shape[1] * f), round(grey.shape[0] * f)),
                                              Image.Resampling.BILINEAR)
         said = tesseract.osd(small, timeout=TESSERACT_TIMEOUT_S)
         if said and said[1] >= OSD_MIN_CONFIDENCE:
             turn, by = (360 - said[0]) % 360, "osd"
-        else:
+        elif o.margin < cleanup.MATRA_MARGIN:
             turn = 0  # neither is sure: most pages are upright
     info.turn, info.turn_by = turn, by
     if turn:
