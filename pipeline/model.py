@@ -34,12 +34,28 @@ class Block:
 
 
 @dataclass
+class OcrInfo:
+    """How an OCRed page was read (its provenance): what the scan was, what was done to it."""
+
+    dpi: tuple[int, int]  # the image's resolution as scanned (across, down)
+    ocr_dpi: int = 0  # the resolution Tesseract read it at
+    turn: int = 0  # degrees (counter-clockwise) the page was turned to be upright: 0/90/180/270
+    turn_by: str = "profile"  # what decided the turn: "profile" (ink geometry) or "osd" (Tesseract)
+    skew: float = 0.0  # degrees of skew corrected after that
+    cleanups: list[str] = field(default_factory=list)  # e.g. ["colour-ink", "flatten", "streaks"]
+    confidence: float | None = None  # mean Tesseract word confidence, 0..100
+    dropped_words: int = 0  # low-confidence junk words rejected (stamp rings, specks)
+    cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds per step, for benchmarks
+
+
+@dataclass
 class Page:
     number: int  # 1-based
     blocks: list[Block] = field(default_factory=list)
     text_source: TextSource = "plain"
     quality: float | None = None  # Bangla well-formedness score of the text, 0..1
     ocr_confidence: float | None = None  # mean Tesseract word confidence, 0..100
+    ocr: OcrInfo | None = None  # OCRed pages: orientation, skew, dpi, cleanups, confidence
     warnings: list[str] = field(default_factory=list)
 
     def text(self) -> str:

@@ -47,13 +47,24 @@ def sha256_of(path: str | Path) -> str:
     return h.hexdigest()
 
 
+def ocr_pages(doc: Document) -> list[dict]:
+    """Per OCRed page, how it was read (model.OcrInfo without its CPU timings)."""
+    return [{"page": p.number, "turn": p.ocr.turn, "turn_by": p.ocr.turn_by, "skew": p.ocr.skew,
+             "dpi": list(p.ocr.dpi), "ocr_dpi": p.ocr.ocr_dpi, "cleanups": list(p.ocr.cleanups),
+             "confidence": p.ocr.confidence, "dropped_words": p.ocr.dropped_words}
+            for p in doc.pages if p.ocr is not None]
+
+
 def build_record(doc: Document, fields: dict, display_path: str, pipeline_version: str) -> dict:
+    source = {"path": for_display(display_path), "sha256": doc.sha256, "format": doc.format,
+              "pages": doc.page_count, "text_source": doc.text_source}
+    if any(p.ocr is not None for p in doc.pages):
+        source["ocr_pages"] = ocr_pages(doc)  # only in records of scans: text records unchanged
     return {
         "schema_version": SCHEMA_VERSION,
         "pipeline_version": pipeline_version,
         "doc_id": doc_id_for(doc.sha256),
-        "source": {"path": for_display(display_path), "sha256": doc.sha256, "format": doc.format,
-                   "pages": doc.page_count, "text_source": doc.text_source},
+        "source": source,
         **fields,
         "warnings": list(doc.warnings) + list(fields.get("warnings", [])),
     }

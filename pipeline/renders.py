@@ -11,6 +11,13 @@ files the pipeline meets in the wild, with the tools that make them:
 * ``chrome-pdf``  that HTML printed to PDF by headless Chromium
 * ``scan300``/``scan200``  the LibreOffice PDF rasterised by poppler at that dpi, slightly
   rotated, noised (seeded, deterministic), grayscale: an image-only PDF like a scanner makes
+* the scans archives hold (``ARCHIVE_KINDS``, not made by default; issue 15): ``skew5-jpeg`` and
+  ``skew10-jpeg`` (each page turned 3-5 / 5-10 degrees either way, JPEG quality 30-50, 200 dpi),
+  ``turned`` (pages turned 90/180/270 degrees among upright ones), ``seals`` (round office seals
+  in grey, red and blue and signatures crossing text lines, colour, 300 dpi), ``photocopy150``
+  (streaks, speckle and uneven toner at 150 dpi), ``fax`` (a 1-bit TIFF at 200x100 dpi),
+  ``phone`` (photos: perspective, light falloff, blur, on a table, JPEG in a PDF) and ``mixed``
+  (a PDF whose pages alternate text and scanned pages)
 
 File names are deterministic: ``<stem>.<kind>.<fontslug>.<ext>``. Outputs newer than their source
 are reused (a cache). ``build_renders`` writes ``renders.json`` listing what it made.
@@ -44,7 +51,9 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 DEFAULT_FORMATS = ("docx", "lo-pdf", "chrome-pdf", "scan300", "scan200", "bijoy-docx")
-ALL_FORMATS = DEFAULT_FORMATS + ("html",)
+ARCHIVE_KINDS = ("skew5-jpeg", "skew10-jpeg", "turned", "seals", "photocopy150", "fax", "phone",
+                 "mixed")
+ALL_FORMATS = DEFAULT_FORMATS + ("html",) + ARCHIVE_KINDS
 DEFAULT_FONTS = ("Noto Sans Bengali", "Lohit Bengali", "Noto Serif Bengali")
 BIJOY_FONT = "SutonnyMJ"
 FONT_SIZE_PT = 12
@@ -140,7 +149,7 @@ def font_slug(font: str | None) -> str:
 
 
 def render_name(stem: str, kind: str, font: str | None) -> str:
-    ext = {"docx": "docx", "bijoy-docx": "docx", "html": "html"}.get(kind, "pdf")
+    ext = {"docx": "docx", "bijoy-docx": "docx", "html": "html", "fax": "tif"}.get(kind, "pdf")
     return f"{stem}.{kind}.{font_slug(font)}.{ext}"
 
 
@@ -402,6 +411,286 @@ def pdf_to_scan(pdf_path, out_path, dpi: int = 300, skew_deg: float = 0.6, noise
     return out_path
 
 
+# ---------------------------------------------------------------- scans as archives hold them
+#
+# Each kind is a function of the clean page (as poppler rasterises the LibreOffice PDF), the page's
+# index and a seed derived from the document's name: the same document gives the same pixels.
+
+SKEW_RANGES = {"skew5-jpeg": (3.0, 5.0), "skew10-jpeg": (5.0, 10.0)}
+SKEW_DPI = 200
+JPEG_QUALITY = (30, 50)  # one quality per document, from its seed
+TURNS = (90, 180, 270, 0)  # page i of a `turned` document is turned TURNS[i % 4] degrees
+SEAL_INKS = (  # (name, seal colour, signature colour): page i takes SEAL_INKS[i % 3]
+    ("grey", (125, 125, 125), (120, 120, 120)),  # a grey scan of a lightly inked stamp
+    ("red", (205, 45, 55), (30, 50, 150)),  # a red seal, a blue pen
+    ("blue", (45, 70, 175), (30, 50, 150)),
+)
+SEAL_TEXT = "উপজেলা নির্বাহী অফিসারের কার্যালয় * সদর * "  # synthetic stamp text (no corpus text)
+SEAL_CENTRE = "সহকারী কমিশনার"
+PHOTOCOPY_DPI = 150
+FAX_DPI = (200, 100)
+PHONE_DPI = 200  # the page's resolution before the photo's perspective
+SEAL_FONT = "/usr/share/fonts/truetype/noto/NotoSansBengali-Bold.ttf"  # Debian fonts-noto-core
+
+
+def archive_seed(stem: str, kind: str) -> int:
+    """A seed from the document's name and the kind: stable across runs and machines."""
+    import zlib
+
+    return zlib.crc32(f"{stem}/{kind}".encode())
+
+
+def _ink_over(page, mask, colour, opacity: float = 0.9):
+    """Lay ink of `colour` (RGB) where `mask` (an "L" image, 255 = full ink) is, multiplying like
+    real ink on paper: black text under a seal stays black."""
+    import numpy as np
+    from PIL import Image
+
+    rgb = np.asarray(page.convert("RGB"), dtype=np.float32)
+    a = np.asarray(mask, dtype=np.float32)[..., None] / 255.0 * opacity
+    tint = np.asarray(colour, dtype=np.float32) / 255.0
+    return Image.fromarray(np.clip(rgb * (1 - a + a * tint), 0, 255).astype(np.uint8), "RGB")
+
+
+def seal_mask(radius: int, rng, dpi: int = 300):
+    """A round office seal as an ink mask ("L", 2*radius square): two outer rings, stamp text
+    around them, an inner ring, a designation across the middle, and the wear of a rubber stamp
+    (ink missing here and there)."""
+    import numpy as np
+    import regex as re_
+    from PIL import Image, ImageDraw, ImageFont
+
+    size = 2 * radius
+    mask = Image.new("L", (size, size), 0)
+    draw = ImageDraw.Draw(mask)
+    lw = max(2, dpi // 75)
+    draw.ellipse((lw, lw, size - lw, size - lw), outline=255, width=lw + 1)
+    draw.ellipse((3 * lw, 3 * lw, size - 3 * lw, size - 3 * lw), outline=255, width=max(1, lw // 2))
+    inner = int(radius * 0.62)
+    draw.ellipse((radius - inner, radius - inner, radius + inner, radius + inner), outline=255,
+                 width=max(1, lw // 2))
+    font = ImageFont.truetype(SEAL_FONT, max(10, int(radius * 0.16)))
+    glyphs = re_.findall(r"\X", SEAL_TEXT)
+    ring_r = (radius - 4 * lw + inner) / 2
+    for k, g in enumerate(glyphs):
+        angle = 360.0 * k / len(glyphs)
+        tile = Image.new("L", (font.size * 2, font.size * 2), 0)
+        ImageDraw.Draw(tile).text((font.size, font.size), g, fill=255, font=font, anchor="mm")
+        tile = tile.rotate(-angle, resample=Image.Resampling.BILINEAR)
+        theta = np.radians(angle - 90)
+        cx, cy = radius + ring_r * np.cos(theta), radius + ring_r * np.sin(theta)
+        box = (int(cx - font.size), int(cy - font.size))
+        mask.paste(Image.fromarray(np.maximum(np.asarray(mask.crop((*box, box[0] + tile.width, box[1] + tile.height))),
+                                              np.asarray(tile))), box)
+    centre_font = ImageFont.truetype(SEAL_FONT, max(10, int(radius * 0.13)))
+    draw.text((radius, radius), SEAL_CENTRE, fill=255, font=centre_font, anchor="mm")
+    arr = np.asarray(mask, dtype=np.float32)
+    wear = rng.uniform(0.55, 1.0, (size // 8 + 1, size // 8 + 1)).repeat(8, 0).repeat(8, 1)[:size, :size]
+    return Image.fromarray((arr * wear).astype(np.uint8), "L")
+
+
+def signature_mask(width: int, height: int, rng, stroke: int = 4):
+    """A handwritten signature as an ink mask ("L"): a looping pen stroke and an underline."""
+    import numpy as np
+    from PIL import Image, ImageDraw
+
+    mask = Image.new("L", (width, height), 0)
+    draw = ImageDraw.Draw(mask)
+    t = np.linspace(0, 1, 400)
+    loops = rng.integers(3, 6)
+    phase = rng.uniform(0, 2 * np.pi)
+    x = 0.05 * width + 0.8 * width * t + 0.06 * width * np.sin(2 * np.pi * loops * t + phase)
+    y = (0.45 * height + 0.3 * height * np.sin(2 * np.pi * loops * t * 1.03)
+         * (1 - 0.5 * t) + 0.1 * height * np.sin(5 * t))
+    draw.line(list(zip(x.tolist(), y.tolist())), fill=255, width=stroke, joint="curve")
+    uy = 0.8 * height
+    draw.line([(0.1 * width, uy), (0.95 * width, uy - 0.08 * height)], fill=255, width=stroke)
+    return mask
+
+
+def sealed_page(page, index: int, seed: int, dpi: int = 300):
+    """A page with a round seal and a signature laid over its text (colour by SEAL_INKS), then
+    scanned (0.6 degree skew, sensor noise); grey pages come back in mode "L", others "RGB"."""
+    import numpy as np
+    from PIL import Image
+
+    rng = np.random.default_rng(seed + index)
+    name, seal_ink, pen_ink = SEAL_INKS[(seed + index) % len(SEAL_INKS)]
+    w, h = page.size
+    out = page.convert("RGB")
+    radius = int(rng.uniform(0.6, 0.75) * dpi)
+    seal = seal_mask(radius, rng, dpi).rotate(float(rng.uniform(-30, 30)))
+    cx, cy = int(rng.uniform(0.45, 0.75) * w), int(rng.uniform(0.25, 0.75) * h)
+    layer = Image.new("L", (w, h), 0)
+    layer.paste(seal, (cx - radius, cy - radius))
+    out = _ink_over(out, layer, seal_ink, 0.85)
+    sw, sh = int(2.2 * dpi), int(0.55 * dpi)
+    sig = signature_mask(sw, sh, rng, stroke=max(2, dpi // 75))
+    layer = Image.new("L", (w, h), 0)
+    layer.paste(sig, (int(rng.uniform(0.1, 0.5) * w), int(rng.uniform(0.3, 0.8) * h)))
+    out = _ink_over(out, layer, pen_ink, 0.9)
+    if name == "grey":
+        return degrade_page(out, 0.6, 0.02, seed + index)
+    rgb = out.rotate(0.6, resample=Image.Resampling.BICUBIC, fillcolor=(255, 255, 255))
+    arr = np.asarray(rgb, dtype=np.float32) + rng.normal(0, 5, (h, w, 1))
+    return Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8), "RGB")
+
+
+def photocopied_page(page, index: int, seed: int):
+    """A page as a tired photocopier gives it back: toner fading across the page while the paper
+    greys, vertical streaks from a dirty drum, toner specks, slight blur and skew."""
+    import numpy as np
+    from PIL import Image, ImageFilter
+
+    rng = np.random.default_rng(seed + index)
+    grey = page.convert("L").filter(ImageFilter.GaussianBlur(0.5))
+    grey = grey.rotate(float(rng.uniform(-1.0, 1.0)), resample=Image.Resampling.BICUBIC, fillcolor=255)
+    p = np.asarray(grey, dtype=np.float32)
+    h, w = p.shape
+    theta = rng.uniform(0, 2 * np.pi)
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    g = (xx / w - 0.5) * np.cos(theta) + (yy / h - 0.5) * np.sin(theta)
+    g = (g - g.min()) / (g.max() - g.min())
+    darkness = (255.0 - p) / 255.0 * (1 - 0.35 * g)  # toner thins towards one side
+    paper = 255.0 * (1 - 0.28 * g)  # while the paper greys
+    p = paper * (1 - darkness)
+    for _ in range(int(rng.integers(3, 7))):  # streaks: full height, with gaps
+        x0, width = int(rng.integers(0, w - 3)), int(rng.integers(1, 4))
+        strength = rng.uniform(0.35, 0.75)
+        on = rng.random(h // 50 + 1).repeat(50)[:h] > 0.15
+        p[on, x0:x0 + width] *= 1 - strength
+    n = int(h * w * 0.0015)  # toner specks of 1-2 pixels
+    ys, xs = rng.integers(0, h - 1, n), rng.integers(0, w - 1, n)
+    p[ys, xs] *= rng.uniform(0.1, 0.5, n)
+    big = rng.random(n) < 0.3
+    p[ys[big] + 1, xs[big]] *= 0.4
+    p[ys[big], xs[big] + 1] *= 0.4
+    p += rng.normal(0, 6, p.shape)
+    return Image.fromarray(np.clip(p, 0, 255).astype(np.uint8), "L")
+
+
+def faxed_page(page, index: int, seed: int):
+    """A fax: 200 dpi across, 100 dpi down (the source page is rasterised at 200 dpi), 1 bit."""
+    import numpy as np
+    from PIL import Image
+
+    rng = np.random.default_rng(seed + index)
+    grey = degrade_page(page, float(rng.uniform(-0.8, 0.8)), 0.0, seed + index)
+    w, h = grey.size
+    grey = grey.resize((w, h * FAX_DPI[1] // FAX_DPI[0]), Image.Resampling.BOX)
+    p = np.asarray(grey, dtype=np.float32) + rng.normal(0, 25, (grey.height, w))
+    return Image.fromarray(np.where(p < 150, 0, 255).astype(np.uint8), "L").convert("1")
+
+
+def phone_photo(page, index: int, seed: int):
+    """A phone photo of a page lying on a desk: the page in perspective (each corner moved by up
+    to 6 % of the page), light falling off from one spot, a little blur and sensor noise (RGB)."""
+    import cv2
+    import numpy as np
+    from PIL import Image
+
+    rng = np.random.default_rng(seed + index)
+    paper = np.asarray(page.convert("L"), dtype=np.float32)
+    h, w = paper.shape
+    rgb = np.stack([paper * 0.98, paper * 0.96, paper * 0.92], axis=-1)
+    cw, ch = int(w * 1.25), int(h * 1.2)
+    desk = np.empty((ch, cw, 3), dtype=np.float32)
+    desk[...] = np.array([95, 72, 55], dtype=np.float32) + rng.normal(0, 8, (ch, cw, 1))
+    src = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
+    ox, oy = (cw - w) / 2, (ch - h) / 2
+    jitter = rng.uniform(-0.06, 0.06, (4, 2)) * [w, h]
+    dst = np.float32(src + [ox, oy] + jitter)
+    m = cv2.getPerspectiveTransform(src, dst)
+    warped = cv2.warpPerspective(rgb, m, (cw, ch), flags=cv2.INTER_LINEAR, borderValue=(-1, -1, -1))
+    photo = np.where(warped >= 0, warped, desk)
+    yy, xx = np.mgrid[0:ch, 0:cw].astype(np.float32)
+    lx, ly = rng.uniform(0.2, 0.8) * cw, rng.uniform(0.2, 0.8) * ch
+    r = np.hypot(xx - lx, yy - ly) / np.hypot(cw, ch)
+    light = 1.0 - 0.9 * r ** 2 - 0.15 * (xx / cw)
+    photo = photo * light[..., None]
+    photo = cv2.GaussianBlur(photo, (0, 0), 1.0) + rng.normal(0, 4, (ch, cw, 1))
+    return Image.fromarray(np.clip(photo, 0, 255).astype(np.uint8), "RGB")
+
+
+def _save_pages(pages, out_path: Path, dpi, **kw) -> Path:
+    tmp = out_path.with_name(out_path.name + ".tmp")
+    dpi = dpi if isinstance(dpi, tuple) else (dpi, dpi)
+    if out_path.suffix.lower() == ".tif":
+        pages[0].save(tmp, format="TIFF", save_all=True, append_images=pages[1:], dpi=dpi,
+                      compression="group4")
+    else:
+        pages[0].save(tmp, format="PDF", save_all=True, append_images=pages[1:], dpi=dpi, **kw)
+    tmp.replace(out_path)
+    return out_path
+
+
+def _mix(text_pdf: Path, scan_pdf: Path, out_path: Path) -> Path:
+    """Odd pages from the text PDF, even pages from its scan."""
+    import pypdfium2 as pdfium
+
+    text, scan = pdfium.PdfDocument(str(text_pdf)), pdfium.PdfDocument(str(scan_pdf))
+    new = pdfium.PdfDocument.new()
+    try:
+        for i in range(len(text)):
+            new.import_pages(scan if i % 2 else text, [i])
+        tmp = out_path.with_name(out_path.name + ".tmp")
+        new.save(str(tmp))
+        tmp.replace(out_path)
+    finally:
+        new.close(), text.close(), scan.close()
+    return out_path
+
+
+def archive_scan(kind: str, pdf_path, out_path, seed: int | None = None,
+                 pages: int | None = None) -> Path:
+    """Make `kind` (one of ARCHIVE_KINDS) of the LibreOffice PDF `pdf_path` at `out_path`; only
+    its first `pages` pages when given (the tests take one or two)."""
+    from PIL import Image
+
+    pdf_path, out_path = Path(pdf_path), Path(out_path)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    seed = archive_seed(pdf_path.name.split(".")[0], kind) if seed is None else seed
+    if kind == "mixed":
+        with tempfile.TemporaryDirectory(prefix="mixed-") as work:
+            scan = pdf_to_scan(pdf_path, Path(work) / "scan.pdf", dpi=300, seed=seed)
+            return _mix(pdf_path, scan, out_path)
+    dpi = {"skew5-jpeg": SKEW_DPI, "skew10-jpeg": SKEW_DPI, "photocopy150": PHOTOCOPY_DPI,
+           "fax": FAX_DPI[0], "phone": PHONE_DPI}.get(kind, 300)
+    with tempfile.TemporaryDirectory(prefix="archive-") as work:
+        made = []
+        for i, png in enumerate(_rasterise(pdf_path, dpi, Path(work))[:pages]):
+            with Image.open(png) as im:
+                im.load()
+                made.append(_archive_page(kind, im, i, seed))
+    if kind in SKEW_RANGES:
+        quality = JPEG_QUALITY[0] + seed % (JPEG_QUALITY[1] - JPEG_QUALITY[0] + 1)
+        return _save_pages(made, out_path, dpi, quality=quality)
+    if kind == "fax":
+        return _save_pages(made, out_path, FAX_DPI)
+    return _save_pages(made, out_path, dpi, **({"quality": 85} if kind == "phone" else {}))
+
+
+def _archive_page(kind: str, page, index: int, seed: int):
+    import numpy as np
+
+    if kind in SKEW_RANGES:
+        lo, hi = SKEW_RANGES[kind]
+        rng = np.random.default_rng(seed + index)
+        angle = float(rng.uniform(lo, hi)) * (1 if (seed + index) % 2 else -1)
+        return degrade_page(page, angle, 0.02, seed + index)
+    if kind == "turned":
+        return degrade_page(page, 0.6, 0.03, seed + index).rotate(TURNS[index % len(TURNS)], expand=True)
+    if kind == "seals":
+        return sealed_page(page, index, seed)
+    if kind == "photocopy150":
+        return photocopied_page(page, index, seed)
+    if kind == "fax":
+        return faxed_page(page, index, seed)
+    if kind == "phone":
+        return phone_photo(page, index, seed)
+    raise ValueError(f"unknown archive kind {kind!r}; known: {ARCHIVE_KINDS}")
+
+
 # ---------------------------------------------------------------- corpus builds
 
 
@@ -414,8 +703,8 @@ def _fresh(target: Path, *deps: Path) -> bool:
 
 
 def _build_one_font(sources: list[Path], out_dir: Path, formats: set[str], font: str) -> list[Render]:
-    need_docx = bool(formats & {"docx", "lo-pdf", "scan300", "scan200"})
-    need_lo = bool(formats & {"lo-pdf", "scan300", "scan200"})
+    need_docx = bool(formats & {"docx", "lo-pdf", "scan300", "scan200", *ARCHIVE_KINDS})
+    need_lo = bool(formats & {"lo-pdf", "scan300", "scan200", *ARCHIVE_KINDS})
     need_html = bool(formats & {"html", "chrome-pdf"})
     made: list[Render] = []
 
@@ -457,6 +746,13 @@ def _build_one_font(sources: list[Path], out_dir: Path, formats: set[str], font:
                     log.info("%s %s [%s]", kind, src.name, font)
                     pdf_to_scan(lo_of[src], scan, dpi=dpi)
                 made.append(Render(src, scan, kind, font))
+        for kind in ARCHIVE_KINDS:
+            if kind in formats:
+                target = out_dir / render_name(src.stem, kind, font)
+                if not _fresh(target, lo_of[src]):
+                    log.info("%s %s [%s]", kind, src.name, font)
+                    archive_scan(kind, lo_of[src], target, seed=archive_seed(src.stem, kind))
+                made.append(Render(src, target, kind, font))
     return made
 
 

@@ -385,7 +385,7 @@ def test_pdf_lock_is_released_while_tesseract_reads(made, monkeypatch):
 
     held = []
 
-    def fake_ocr(image, number, dpi):  # stands in for Tesseract only: the PDF side is real
+    def fake_ocr(image, number, dpi, **kw):  # stands in for Tesseract only: the PDF side is real
         held.append(NATIVE_LOCK.locked())
         return Page(number=number, blocks=[Block(text="সভা", page=number, backend="tesseract")],
                     text_source="ocr")

@@ -16,10 +16,15 @@ log = logging.getLogger(__name__)
 MIN_PLAUSIBLE_DPI = 100  # PNGs often claim 72 dpi; a scan of a page is never that coarse
 
 
-def _image_dpi(img) -> int:
+def _image_dpi(img) -> tuple[int, int]:
+    """(across, down): a fax's TIFF declares 200 x 100 (or 204 x 98); a resolution below
+    MIN_PLAUSIBLE_DPI is taken as DEFAULT_DPI (a phone photo's JPEG says 72)."""
     declared = img.info.get("dpi")
-    value = int(round(float(declared[0]))) if declared else 0
-    return value if value >= MIN_PLAUSIBLE_DPI else DEFAULT_DPI
+    x = int(round(float(declared[0]))) if declared else 0
+    y = int(round(float(declared[1]))) if declared and len(declared) > 1 else x
+    if x < MIN_PLAUSIBLE_DPI:
+        return DEFAULT_DPI, DEFAULT_DPI
+    return x, (y if y >= MIN_PLAUSIBLE_DPI / 2 else x)
 
 
 @contextlib.contextmanager
@@ -61,9 +66,9 @@ def ingest_image(data: bytes, name: str, dpi: int | None = None,
                 fw, fh = img.size
                 if fw * fh > max_pixels:
                     raise TooLarge(f"{name}: frame {i + 1} of {fw}x{fh} pixels (limit page_pixels={max_pixels})")
-                frame_dpi = dpi or _image_dpi(img)
+                dpi_x, dpi_y = (dpi, dpi) if dpi else _image_dpi(img)
                 img.load()
-                pages.append(ocr_image(img.copy(), i + 1, dpi=frame_dpi))
+                pages.append(ocr_image(img.copy(), i + 1, dpi=dpi_x, dpi_y=dpi_y))
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as e:
         raise TooLarge(f"{name}: decompression bomb: {e} (limit page_pixels={max_pixels})") from e
     except (UnidentifiedImageError, OSError, SyntaxError) as e:

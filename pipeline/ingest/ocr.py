@@ -15,6 +15,9 @@ import bisect
 import functools
 import logging
 import os
+import re
+import resource
+import time
 from dataclasses import dataclass
 from statistics import mean
 
@@ -22,7 +25,8 @@ import numpy as np
 
 from pipeline.ingest import tesseract
 from pipeline.ingest.layout import Rule, Table, Word, find_tables, page_blocks
-from pipeline.model import Page
+from pipeline.ingest import cleanup
+from pipeline.model import OcrInfo, Page
 
 log = logging.getLogger(__name__)
 
@@ -47,14 +51,17 @@ MIN_V_RULE_IN = 0.4  # a vertical ruling at least 0.4 inch (Bangla stems are far
 RULE_DILATE_PX = 3  # tolerate slight skew by thickening before looking for runs
 RULE_REDUCE = 2  # rulings are found on the ink pooled 2x2: 0.9 s -> 0.2 s a page, same rulings
 RULE_BREAK_PX = 3  # a gap wider than this (pooled pixels) splits a ruling in two
+RULE_GAP_IN = 0.02  # gaps in a ruling up to this are closed before runs are measured (a fax's
+# noise breaks its 1-pixel rulings; words are further apart than this)
 MISSING_LINES_RATIO = 0.7  # fewer OCR lines than this fraction of ink bands -> warning
 MIN_BAND_PT = 4.0  # ink bands lower than this are specks, not text lines
 BACKEND = "tesseract"
 # One page is OCRed per worker process; Tesseract's own OpenMP threads would only fight the pool's
 # processes for the same cores (measured: no gain on 2 cores). A caller may still set it.
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-MAX_SKEW_DEG = 3.0  # deskew searches +-3 degrees (scans here are skewed 0.6); without deskew
-# 1.61% / 2.06% and unread lines on 3-5 pages
+MAX_SKEW_DEG = 10.0  # deskew searches +-10 degrees (coarse 0.5 degree steps on the ink pooled
+# 4x4, found with the page's orientation, then 0.05 steps around it); without deskew 1.61% / 2.06%
+# and unread lines on 3-5 pages at 0.6 degrees
 MIN_SKEW_DEG = 0.1  # smaller skews stay (a 2000 px line drifts < 4 px; rotating costs 0.2 s)
 # Each table cell OCRed on its own (in the same Tesseract run as the page): with psm 6 this
 # measured the same as reading the table with the page (0.49% / 0.48% vs 0.45% / 0.45%; cell
@@ -69,6 +76,15 @@ MAX_REREAD = 40  # cap on re-read stretches per page
 MIN_MISS_IN = 0.3
 SEG_GAP_IN = 0.3
 REREAD_PSM = 6
+MAX_REREAD_LINE_IN = 0.8  # an unread band taller than this is not a line of text (a streak, a
+# seal, a signature joining lines): it is reported, not re-read as a whole
+SAME_INK_SHARE = 0.5  # two words whose boxes share this much of the smaller one read the same ink
+# Junk: a word below this confidence with no Bangla letter or digit is a stamp ring, a signature
+# stroke or a speck read as `|`, `OO`, `EE` (Latin words of e-mail addresses read at 80-95)
+JUNK_CONF = 50.0
+BANGLA_OR_DIGIT = re.compile(r"[\u0985-\u09b9\u09ce\u09dc-\u09df\u09e6-\u09ef0-9]")  # অ-হ ৎ ড় ঢ় য় য় ০-৯ 0-9
+OSD_MIN_CONFIDENCE = 2.0  # Tesseract OSD answers below this are ignored
+OSD_DPI = 150  # OSD reads a copy at this resolution (at 300 dpi it gave up on noisy pages)
 # The script model also knows Assamese ra/wa and reads Bangla ra as them (প্ৰদান for প্রদান,
 # সভাৱ for সভার), ~5 times a document here; Bangla has no use for either letter. Mapping both
 # to র: 0.45% / 0.45% -> 0.27% / 0.26%.
@@ -105,10 +121,11 @@ def otsu_threshold(arr: np.ndarray) -> int:
 
 
 def estimate_skew(ink: np.ndarray, max_deg: float = MAX_SKEW_DEG, step: float = 0.25,
-                  fine: float = 0.05, reduce: int = 2) -> float:
+                  fine: float = 0.05, reduce: int = 2, centre: float | None = None) -> float:
     """The angle (degrees, counter-clockwise as PIL's `rotate`) the page's text lines were
     rotated by: the shear that makes the horizontal projection profile of the ink peakiest
-    (largest sum of squares), coarse then fine search."""
+    (largest sum of squares), coarse then fine search (only the fine one around `centre` when the
+    coarse angle is known)."""
     h, w = ink.shape
     h2, w2 = h // reduce * reduce, w // reduce * reduce
     small = ink[:h2, :w2].reshape(h2 // reduce, reduce, w2 // reduce, reduce).sum(axis=(1, 3))
@@ -124,8 +141,11 @@ def estimate_skew(ink: np.ndarray, max_deg: float = MAX_SKEW_DEG, step: float = 
         hist = np.bincount(yy - yy.min(), weights=weights)
         return float(hist @ hist)
 
-    coarse = np.arange(-max_deg, max_deg + 1e-9, step)
-    best = float(coarse[int(np.argmax([score(a) for a in coarse]))])
+    if centre is None:
+        coarse = np.arange(-max_deg, max_deg + 1e-9, step)
+        best = float(coarse[int(np.argmax([score(a) for a in coarse]))])
+    else:
+        best = centre
     near = np.arange(best - step, best + step + 1e-9, fine)
     return round(float(near[int(np.argmax([score(a) for a in near]))]), 2)
 
@@ -150,29 +170,140 @@ def majority(ink: np.ndarray) -> np.ndarray:
     return (_neighbours(ink) + ink) >= 5
 
 
-def preprocess(img, dpi: int, denoise: bool = True):
+class Clock:
+    """CPU seconds per step of one page, into OcrInfo.cpu (what each cleanup costs)."""
+
+    def __init__(self, info: OcrInfo):
+        self.info, self.t = info, self.now()
+
+    @staticmethod
+    def now() -> float:
+        """This process's CPU and its finished children's (Tesseract)."""
+        kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return time.process_time() + kids.ru_utime + kids.ru_stime
+
+    def lap(self, step: str) -> None:
+        now = self.now()
+        self.info.cpu[step] = round(self.info.cpu.get(step, 0.0) + now - self.t, 4)
+        self.t = now
+
+
+def to_grey(img, dpi: int, dpi_y: int | None, info: OcrInfo, clock: Clock) -> tuple[np.ndarray, int]:
+    """A page image (PIL, any mode) -> (grey uint8 array, its dpi): coloured ink dropped before the
+    colour goes, a fax's half-height rows doubled, a phone photo's page cut out and its
+    perspective undone, uneven light flattened, and upscaled to UPSCALE_TO_DPI."""
+    import cv2
+
+    if img.mode in ("RGB", "RGBA", "P", "CMYK", "LAB", "HSV", "YCbCr"):
+        grey, share = cleanup.drop_colour_ink(np.asarray(img.convert("RGB")))
+        if share:
+            info.cleanups.append("colour-ink")
+    else:
+        grey = np.asarray(img if img.mode == "L" else img.convert("L"))
+    clock.lap("colour")
+    if dpi_y and dpi_y != dpi:  # a fax: 200 dpi across, 100 down
+        grey = cv2.resize(grey, (grey.shape[1], round(grey.shape[0] * dpi / dpi_y)),
+                          interpolation=cv2.INTER_CUBIC)
+        info.cleanups.append("aspect")
+    quad = cleanup.find_page_quad(grey)
+    if quad is not None:
+        grey, photo_dpi = cleanup.straighten_photo(grey, quad)
+        dpi = photo_dpi or dpi
+        info.cleanups.append("perspective")
+    clock.lap("photo")
+    grey, flat = cleanup.flatten_light(grey, dpi)
+    if flat:
+        info.cleanups.append("flatten")
+    clock.lap("flatten")
+    f = UPSCALE_TO_DPI / dpi
+    if f > 1 and grey.size * f * f <= MAX_UPSCALED_PIXELS:
+        grey = cv2.resize(grey, (round(grey.shape[1] * f), round(grey.shape[0] * f)),
+                          interpolation=cv2.INTER_CUBIC)
+        dpi = UPSCALE_TO_DPI
+        info.cleanups.append("upscale")
+    clock.lap("upscale")
+    return np.ascontiguousarray(grey), dpi
+
+
+def upright(grey: np.ndarray, ink: np.ndarray, dpi: int,
+            info: OcrInfo) -> tuple[np.ndarray, float | None]:
+    """(the page turned upright, its coarse skew or None when unknown): the ink's geometry decides
+    (cleanup.orientation), Tesseract's OSD where that is unsure."""
+    from PIL import Image
+
+    o = cleanup.orientation(ink, dpi, MAX_SKEW_DEG)
+    turn, by = o.turn, o.by
+    # a turn is checked with OSD (a skewed table page of minutes/101 looked turned 90 to the ink
+    # test, margin 0.5; OSD said upright, confidence 26), and so is an unsure upright page; where
+    # OSD cannot tell ("too few characters"), a sure ink test stands
+    if o.turn or o.margin < cleanup.MATRA_MARGIN:
+        f = OSD_DPI / dpi
+        small = Image.fromarray(grey).resize((round(grey.shape[1] * f), round(grey.shape[0] * f)),
+                                             Image.Resampling.BILINEAR)
+        said = tesseract.osd(small, timeout=TESSERACT_TIMEOUT_S)
+        if said and said[1] >= OSD_MIN_CONFIDENCE:
+            turn, by = (360 - said[0]) % 360, "osd"
+        elif o.margin < cleanup.MATRA_MARGIN:
+            turn = 0  # neither is sure: most pages are upright
+    info.turn, info.turn_by = turn, by
+    if turn:
+        grey = np.ascontiguousarray(np.rot90(grey, turn // 90))
+    skew = o.skew if turn in (o.turn, (o.turn + 180) % 360) else None  # OSD chose the other axis
+    return grey, skew
+
+
+def preprocess(img, dpi: int, denoise: bool = True, dpi_y: int | None = None,
+               info: OcrInfo | None = None):
     """PIL image -> (binary image for OCR as a uint8 array, its ink mask, the ink mask before
-    speck removal, the skew corrected in degrees).
+    speck removal, the skew corrected in degrees, the dpi it is at). `info` collects what was
+    done (OcrInfo).
 
     Binary rather than grey: the grey page with the same cleaning measured 0.49% / 0.56%
     (binary 0.49% / 0.48% then); with less cleaning Tesseract read noisy grey lines and table
     cells as Latin garbage."""
-    from PIL import Image
+    import cv2
 
-    grey = img if img.mode == "L" else img.convert("L")
-    arr = np.asarray(grey)
-    thr = otsu_threshold(arr)
-    ink = arr < thr
-    del arr, img
-    angle = estimate_skew(ink)
+    info = info or OcrInfo(dpi=(dpi, dpi_y or dpi))
+    clock = Clock(info)
+    grey, dpi = to_grey(img, dpi, dpi_y, info, clock)
+    del img
+    thr = otsu_threshold(grey)
+    # streaks run along the copier's axes, the image's, not the text's: found before deskew
+    ink = grey < thr
+    streaks = cleanup.find_streaks(ink, dpi)
+    if streaks:
+        grey = grey.copy() if not grey.flags.writeable else grey
+        grey[cleanup.streak_pixels(ink, streaks)] = 255
+        info.cleanups.append("streaks")
+    del ink
+    clock.lap("streaks")
+    grey, coarse = upright(grey, grey < thr, dpi, info)
+    clock.lap("orientation")
+    angle = (estimate_skew(grey < thr, centre=coarse, step=0.5) if coarse is not None
+             else estimate_skew(grey < thr))
     if abs(angle) >= MIN_SKEW_DEG:
-        grey = grey.rotate(-angle, resample=Image.Resampling.BILINEAR, fillcolor=255)
-        ink = np.asarray(grey) < thr
+        h, w = grey.shape
+        m = cv2.getRotationMatrix2D((w / 2, h / 2), -angle, 1.0)
+        grey = cv2.warpAffine(grey, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
+    info.skew = angle
+    clock.lap("deskew")
+    ink = grey < thr
+    discs = cleanup.grey_seal_discs(grey, dpi)
+    if discs:
+        ink = cleanup.drop_light_ink_in_discs(grey, ink, discs, margin=dpi // 50)
+        info.cleanups.append("grey-seal")
+    clock.lap("seals")
+    del grey
     raw = ink
     if denoise:
         ink = majority(ink)
+        ink, specks = cleanup.remove_specks(ink, dpi)
+        if specks:
+            info.cleanups.append("specks")
+    clock.lap("denoise")
+    info.ocr_dpi = dpi
     # uint8 scalars: with Python ints np.where builds an int64 page first (70 MB at 300 dpi)
-    return np.where(ink, np.uint8(0), np.uint8(255)), ink, raw, angle
+    return np.where(ink, np.uint8(0), np.uint8(255)), ink, raw, angle, dpi
 
 
 # ---------------------------------------------------------------- rulings
@@ -184,6 +315,16 @@ def _dilate(mask: np.ndarray, axis: int, k: int) -> np.ndarray:
         out |= np.roll(mask, s, axis=axis)
         out |= np.roll(mask, -s, axis=axis)
     return out
+
+
+def _close(mask: np.ndarray, gap: int, axis: int) -> np.ndarray:
+    """Gaps of up to `gap` pixels along `axis` filled (a morphological closing): a noisy fax's
+    rulings are broken every few pixels."""
+    import cv2
+
+    size = gap // 2 * 2 + 1  # odd: centred, so a ruling's ends do not move
+    kernel = np.ones((1, size) if axis == 1 else (size, 1), np.uint8)
+    return cv2.morphologyEx(mask.astype(np.uint8), cv2.MORPH_CLOSE, kernel).astype(bool)
 
 
 def _runs(mask: np.ndarray, length: int) -> np.ndarray:
@@ -221,8 +362,9 @@ def find_rulings(ink: np.ndarray, dpi: int) -> tuple[list[Rule], list[tuple[int,
     h2, w2 = h // r * r, w // r * r
     small = ink[:h2, :w2].reshape(h2 // r, r, w2 // r, r).any(axis=(1, 3))
     k = max(1, RULE_DILATE_PX // r)
-    hmask = _runs(_dilate(small, 0, k), int(MIN_H_RULE_IN * dpi / r))
-    vmask = _runs(_dilate(small, 1, k).T, int(MIN_V_RULE_IN * dpi / r)).T
+    g = max(1, int(RULE_GAP_IN * dpi / r))
+    hmask = _runs(_close(_dilate(small, 0, k), g, axis=1), int(MIN_H_RULE_IN * dpi / r))
+    vmask = _runs(_close(_dilate(small, 1, k), g, axis=0).T, int(MIN_V_RULE_IN * dpi / r)).T
     rules, boxes = [], []
     for y0, y1 in _bands(hmask.any(axis=1)):
         for c0, c1 in _merge(_bands(hmask[y0:y1].any(axis=0)), RULE_BREAK_PX):
@@ -383,6 +525,8 @@ def uncovered(ink: np.ndarray, region: tuple[int, int, int, int], words: list[Wo
     near = [w for w in words if w.x1 >= x0 and w.x0 <= x1 and w.y1 >= y0 and w.y0 <= y1]
     out = []
     for b0, b1 in bands:
+        if b1 - b0 > MAX_REREAD_LINE_IN * dpi:  # not a line of text: reported, not re-read
+            continue
         need = 0.5 * (b1 - b0)
         cols = sub[b0:b1].any(axis=0)
         for w in near:
@@ -396,13 +540,15 @@ def uncovered(ink: np.ndarray, region: tuple[int, int, int, int], words: list[Wo
     return len(bands), out
 
 
-def reread(arr: np.ndarray, rects: list[tuple[int, int, int, int]], dpi: int) -> list[Word]:
-    """OCR the given stretches again, padded, each as a line; keep words centred inside them."""
+def reread(arr: np.ndarray, rects: list[tuple[int, int, int, int]],
+           dpi: int) -> tuple[list[Word], list[tuple[int, int, int, int]]]:
+    """OCR the given stretches again, padded, each as a line; (words centred inside them, the
+    stretches read: at most MAX_REREAD). A word's line id holds its stretch's index."""
     h, w = arr.shape
     pad = int(MIN_BAND_PT * dpi / 72)
     rects = rects[:MAX_REREAD]
     if not rects:
-        return []
+        return [], []
     padded = [(max(0, x0 - pad), max(0, y0 - pad), min(w, x1 + pad), min(h, y1 + pad))
               for x0, y0, x1, y1 in rects]
     found = ocr_pieces(arr, padded, int(MOSAIC_GAP_IN * dpi), REREAD_PSM, "reread")
@@ -411,24 +557,68 @@ def reread(arr: np.ndarray, rects: list[tuple[int, int, int, int]], dpi: int) ->
         x0, y0, x1, y1 = rects[wd.line[1]]
         if x0 - pad <= wd.cx <= x1 + pad and y0 <= wd.cy <= y1:
             keep.append(wd)
-    return keep
+    return keep, rects
+
+
+def _shared(a: Word, b: Word) -> float:
+    """The share of the smaller box that the two words' boxes have in common."""
+    w = min(a.x1, b.x1) - max(a.x0, b.x0)
+    h = min(a.y1, b.y1) - max(a.y0, b.y0)
+    if w <= 0 or h <= 0:
+        return 0.0
+    small = min((a.x1 - a.x0) * (a.y1 - a.y0), (b.x1 - b.x0) * (b.y1 - b.y0)) or 1.0
+    return w * h / small
+
+
+def one_reading(words: list[Word], extra: list[Word],
+                rects: list[tuple[int, int, int, int]]) -> list[Word]:
+    """The page's words after a re-read of `rects`: one reading per region. In each re-read
+    rectangle the first reading's words there and the re-read's compete as a whole, the better by
+    mean confidence staying; then a re-read word sharing SAME_INK_SHARE of its box with a word of
+    the first reading (the same ink read twice across a rectangle's edge): the better stays."""
+    def inside(w: Word, r: tuple[int, int, int, int]) -> bool:
+        return r[0] <= w.cx <= r[2] and r[1] <= w.cy <= r[3]
+
+    keep_old, keep_new = list(words), []
+    for i, r in enumerate(rects):
+        new = [w for w in extra if w.line[1] == i]
+        if not new:
+            continue
+        old = [w for w in keep_old if inside(w, r)]
+        if old and mean(w.conf for w in old) >= mean(w.conf for w in new):
+            continue
+        keep_old = [w for w in keep_old if not inside(w, r)]
+        keep_new += new
+    # a re-read word over ink the first reading kept (across a rectangle's edge): the better stays
+    drop_old: set[int] = set()
+    new_kept = []
+    for w in keep_new:
+        rivals = [i for i, o in enumerate(keep_old) if _shared(w, o) >= SAME_INK_SHARE]
+        if rivals and max(keep_old[i].conf for i in rivals) >= w.conf:
+            continue
+        drop_old.update(rivals)
+        new_kept.append(w)
+    return [w for i, w in enumerate(keep_old) if i not in drop_old] + new_kept
+
+
+def drop_junk(words: list[Word]) -> tuple[list[Word], int]:
+    """(words without low-confidence junk, how many were dropped): JUNK_CONF and BANGLA_OR_DIGIT."""
+    kept = [w for w in words if w.conf >= JUNK_CONF or BANGLA_OR_DIGIT.search(w.text)]
+    return kept, len(words) - len(kept)
 
 
 # ---------------------------------------------------------------- page
 
 
 def ocr_image(img, number: int, dpi: int = DEFAULT_DPI, tables: bool = True,
-              psm: int | None = None, denoise: bool = True) -> Page:
-    """OCR one page image (PIL) into a Page; bboxes in points."""
+              psm: int | None = None, denoise: bool = True, dpi_y: int | None = None,
+              scan_dpi: tuple[int, int] | None = None) -> Page:
+    """OCR one page image (PIL) into a Page; bboxes in points. `dpi_y` when the image's vertical
+    resolution differs (a fax); `scan_dpi` the scan's own resolution when `img` is a rendering of
+    it (a PDF page). The page's OcrInfo records what was done."""
     psm = PSM if psm is None else psm
-    f = UPSCALE_TO_DPI / dpi
-    if f > 1 and img.size[0] * img.size[1] * f * f <= MAX_UPSCALED_PIXELS:
-        from PIL import Image
-
-        img = img.convert("L").resize((round(img.size[0] * f), round(img.size[1] * f)),
-                                      Image.Resampling.BICUBIC)
-        dpi = UPSCALE_TO_DPI
-    arr, ink, raw, angle = preprocess(img, dpi, denoise)
+    info = OcrInfo(dpi=scan_dpi or (dpi, dpi_y or dpi))
+    arr, ink, raw, angle, dpi = preprocess(img, dpi, denoise, dpi_y, info)
     del img  # the page image (and a PDF render's bitmap) are not needed while Tesseract reads
     rules: list[Rule] = []
     cells: list[tuple[int, int, int, int]] = []
@@ -456,7 +646,9 @@ def ocr_image(img, number: int, dpi: int = DEFAULT_DPI, tables: bool = True,
         for x0, y0, x1, y1 in cells:
             page_arr[y0:y1, x0:x1] = 255
             page_ink[y0:y1, x0:x1] = False
-    words = ocr_pieces(arr, cells, gap, psm, "ocr", base=page_arr)
+    clock = Clock(info)
+    words, info.dropped_words = drop_junk(ocr_pieces(arr, cells, gap, psm, "ocr", base=page_arr))
+    clock.lap("tesseract")
     regions = [(0, 0, arr.shape[1], arr.shape[0])] + cells
     inks = [page_ink] + [ink] * len(cells)
 
@@ -470,17 +662,26 @@ def ocr_image(img, number: int, dpi: int = DEFAULT_DPI, tables: bool = True,
 
     n_bands, missing = check(words)
     if missing:
-        extra = reread(arr, missing, dpi)
+        extra, read = reread(arr, missing, dpi)
+        extra, junk = drop_junk(extra)
+        info.dropped_words += junk
         log.info("page %d: re-read %d stretches of ink OCR skipped, %d words", number,
                  len(missing), len(extra))
-        words += extra
+        words = one_reading(words, extra, read)
         n_bands, missing = check(words)
+    clock.lap("reread")
     blocks = page_blocks(words, rules, number, BACKEND, scale=72 / dpi, snap=dpi / 30)
-    page = Page(number=number, blocks=blocks, text_source="ocr")
+    page = Page(number=number, blocks=blocks, text_source="ocr", ocr=info)
     if words:
         page.ocr_confidence = round(mean(w.conf for w in words), 1)
+    elif ink.any():
+        page.ocr_confidence = 0.0  # a page too damaged to read: a low-confidence record
+    info.confidence = page.ocr_confidence
     if page.ocr_confidence is not None and page.ocr_confidence < LOW_CONFIDENCE:
         page.warnings.append(f"low OCR confidence {page.ocr_confidence:.0f}")
+    if info.dropped_words:
+        page.warnings.append(f"{info.dropped_words} low-confidence non-text word(s) dropped "
+                             "(stamp, signature or specks)")
     lines = len({w.line for w in words})
     if n_bands and lines < MISSING_LINES_RATIO * n_bands:
         page.warnings.append(f"OCR found {lines} lines but the page has ~{n_bands} ink lines")
@@ -492,5 +693,6 @@ def ocr_image(img, number: int, dpi: int = DEFAULT_DPI, tables: bool = True,
 
 
 def render_pdf_page(page, dpi: int = DEFAULT_DPI):
-    """A pypdfium2 page as a grey PIL image at `dpi` (for ocr_image)."""
-    return page.render(scale=dpi / 72, grayscale=True).to_pil()
+    """A pypdfium2 page as a PIL image at `dpi` (for ocr_image), in colour: red and blue seals are
+    told from text by their colour (cleanup.drop_colour_ink)."""
+    return page.render(scale=dpi / 72).to_pil()

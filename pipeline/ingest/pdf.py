@@ -206,6 +206,20 @@ def _blank(page) -> bool:
     return True
 
 
+def scan_dpi(page) -> tuple[int, int] | None:
+    """The resolution (across, down) of the page's largest image, a scan's, from pdfium's image
+    metadata; None when the page has no image. OCR reads the page rendered at `dpi` whatever it
+    is; this is recorded as the scan's own (OcrInfo.dpi)."""
+    import pypdfium2.raw as c
+
+    best = None
+    for obj in page.get_objects(filter=[c.FPDF_PAGEOBJ_IMAGE], max_depth=2):
+        m = obj.get_metadata()
+        if best is None or m.width * m.height > best[0]:
+            best = (m.width * m.height, round(m.horizontal_dpi), round(m.vertical_dpi))
+    return (best[1], best[2]) if best and best[1] > 0 else None
+
+
 def bijoy_fonts(path: str) -> bool:
     """True if `pdffonts` lists a Bijoy-encoded font (SutonnyMJ etc.)."""
     from pipeline import legacy
@@ -319,9 +333,11 @@ def _ingest_pdf(path: str, data: bytes, name: str, ocr: str, dpi: int,
                 page_dpi = fit_dpi(*page.get_size(), dpi, limits)
                 if page_dpi < dpi:
                     log.info("%s page %d rendered at %d dpi (limit page_pixels)", name, i + 1, page_dpi)
+                scanned = scan_dpi(page)
                 with _released(NATIVE_LOCK):  # other threads may read their PDFs meanwhile
                     # no name holds the rendered image: ocr_image lets it go before Tesseract runs
-                    ocr_page = ocr_mod.ocr_image(ocr_mod.render_pdf_page(page, page_dpi), i + 1, dpi=page_dpi)
+                    ocr_page = ocr_mod.ocr_image(ocr_mod.render_pdf_page(page, page_dpi), i + 1,
+                                                 dpi=page_dpi, scan_dpi=scanned)
                 if page_dpi < dpi:
                     ocr_page.warnings.append(f"rendered for OCR at {page_dpi} dpi, not {dpi} "
                                              f"(limit page_pixels={limits.page_pixels})")

@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import logging
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -102,3 +103,29 @@ def parse_tsv(tsv: str) -> dict[str, list]:
             else:
                 cols[name].append(cell)
     return cols
+
+
+# OSD's answer: "Rotate: 90" (degrees clockwise that make the page upright) and
+# "Orientation confidence: 6.97"
+OSD_ROTATE = re.compile(r"^Rotate:\s*(?P<deg>\d+)", re.M)
+OSD_CONFIDENCE = re.compile(r"^Orientation confidence:\s*(?P<conf>[\d.]+)", re.M)
+
+
+def osd(img, timeout: float | None = None) -> tuple[int, float] | None:
+    """Tesseract's orientation detection (psm 0, Debian tesseract-ocr-osd) for a PIL image:
+    (degrees clockwise that make it upright, confidence), or None when it cannot tell (it needs
+    enough characters; "Too few characters" on sparse or noisy pages)."""
+    with tempfile.TemporaryDirectory(prefix="minutes-osd-") as tmp:
+        image = os.path.join(tmp, "page" + IMAGE_SUFFIX)
+        img.save(image, format=IMAGE_FORMAT)
+        try:
+            proc = subprocess.run([command(), image, "stdout", "--psm", "0"], capture_output=True,
+                                  timeout=timeout, check=False)
+        except (OSError, subprocess.SubprocessError) as e:
+            log.warning("Tesseract OSD failed: %s", e)
+            return None
+    out = proc.stdout.decode(errors="replace")
+    rot, conf = OSD_ROTATE.search(out), OSD_CONFIDENCE.search(out)
+    if proc.returncode != 0 or not rot or not conf:
+        return None
+    return int(rot.group("deg")) % 360, float(conf.group("conf"))
