@@ -94,3 +94,10 @@ def test_the_title_head_decides_between_kinds():
     assert minutes.kind == "minutes"
     order = classify(text_lines("নিম্নবর্ণিত কর্মকর্তাকে দায়িত্ব প্রদান করা হলো।"), "সভার কার্যবিবরণী প্রকাশ সংক্রান্ত অফিস আদেশ")
     assert order.kind == "other"
+
+
+def test_a_page_about_minutes_is_not_minutes():
+    # a heading that names minutes without saying whose ("Held-out minutes (401–410)") over notes
+    kind = classify(text_lines("# Held-out minutes (401–410)\n\nTen annotated minutes written by a helper.\n"), None)
+    assert kind.kind != "minutes"
+    assert classify(text_lines("Minutes of the meeting\nThe meeting was held at the Union Parishad."), None).kind == "minutes"
