@@ -8,7 +8,7 @@ import regex as re
 
 from .dates import to_ascii_digits
 from .lexicon import lexicon
-from .nlp import offices
+from .nlp import designations, offices
 from .segment import Line, tolerant_cue, cue_pattern, has_cue, split_marker
 from .skeleton import skeleton
 
@@ -75,6 +75,22 @@ def heading(ln: Line) -> AgendaItem | None:
     return AgendaItem(number, title, ln.idx)
 
 
+def section_party(title: str) -> str | None:
+    """Who a department section is about, when its heading names them first: an office ("০১। উপজেলা
+    কৃষি অফিসঃ" -> its name) or a post with its office and place ("০২। পরিচালক, স্থানীয় সরকার, রংপুর
+    বিভাগঃ" -> the whole heading); its decisions are that party's to carry out."""
+    offs = offices(title)
+    if offs and offs[0].start == 0:
+        return offs[0].text
+    des = designations(title)
+    if des and des[0].start == 0 and len(title.split()) <= SECTION_PARTY_WORDS:
+        return SECTION_END.sub("", title).strip(" ,।")
+    return None
+
+
+SECTION_PARTY_WORDS = 10  # a post heading is short: "তত্ত্বাবধায়ক প্রকৌশলী, সড়ক ও জনপথ সার্কেল, রংপুর"
+
+
 def section_head(ln: Line) -> AgendaItem | None:
     """'০১। উপজেলা কৃষি অফিসঃ' -> AgendaItem('1', 'উপজেলা কৃষি অফিস')."""
     if ln.cells:
@@ -85,11 +101,11 @@ def section_head(ln: Line) -> AgendaItem | None:
     title = SECTION_END.sub("", mk.rest).strip()
     if len(title.split()) > 7 or has_cue(title, "decision") or has_cue(title, "agenda"):
         return None
-    offs = offices(title)
+    party = section_party(title)
     n = _num(mk.label)
-    if not offs or n is None:
+    if not party or n is None:
         return None
-    return AgendaItem(n, title, ln.idx, offs[0].text)
+    return AgendaItem(n, title, ln.idx, party)
 
 
 def _column(cells: list[str], group: str) -> int | None:
@@ -316,8 +332,7 @@ def extract_agenda(lines: list[Line]) -> list[AgendaItem]:
     numbered = numbered_heads(lines)
     if numbered:
         for a in numbered:
-            offs = offices(a.title)
-            a.office = offs[0].text if offs and offs[0].start == 0 else None
+            a.office = section_party(a.title)
         return numbered
     listed = list_items(lines) or topic_list(lines)
     if listed:

@@ -23,6 +23,7 @@ class Decision:
     label: str | None = None
     responsible: list[str] = field(default_factory=list)
     deadline: str | None = None
+    section_party: list[str] | None = None  # the party of its department section, a fallback
 
 
 def is_formula(text: str) -> bool:
@@ -116,11 +117,18 @@ def agent_of(text: str) -> str | None:
         words = m.text.split()
         cut = max((i + 1 for i, w in enumerate(words[:-1]) if LOCATIVE_WORD.search(w)), default=0)
         party = " ".join(words[cut:]) + (tail if not extra else extra)
+        qualifier = QUALIFIER.match(text, end)
+        if qualifier:
+            party += " " + qualifier.group(1)  # "উপপরিচালক (বীজ বিপণন)"
         before = text[:m.start].split()
         if cut == 0 and before and before[-1] in determiners:
             party = f"{before[-1]} {party}"
         return party
     return _agent_by_head(text[:verb.start()])
+
+
+# QUALIFIER: a post's qualifier in brackets right after it: "… মুদ্রণের জন্য উপপরিচালক (বীজ বিপণন) …"
+QUALIFIER = re.compile(r"\s*(\([^()]{1,25}\))")
 
 
 # BARE_WORD_END: a word without a case ending, which an agent's words are: not "দপ্তরসমূহের", "বিষয়ে", "কমিটিকে"
@@ -137,8 +145,8 @@ def _agent_by_head(before: str) -> str | None:
     words = before.split()
     for i, w in enumerate(words):
         stem = next((w[:-len(p)] for p in plurals if w.endswith(p) and w[:-len(p)] in heads), w)
-        if stem not in heads:
-            continue
+        if stem not in heads and not any(part in heads for part in stem.split("/")):
+            continue  # "দপ্তর/সংস্থা" names two kinds of party at once
         j = i
         while j > 0 and i - j < AGENT_WORDS:
             prev = words[j - 1]
@@ -357,7 +365,7 @@ def from_lists(lines: list[Line], agenda: list[AgendaItem]) -> list[Decision]:
 def _new(out: list[Decision], text: str, ln: Line, agenda: AgendaItem | None, label: str | None) -> Decision:
     d = Decision(text.strip(), ln.page, ln.idx, agenda.number if agenda else None, label)
     if agenda and agenda.office:
-        d.responsible = [agenda.office]
+        d.responsible = d.section_party = [agenda.office]
     out.append(d)
     return d
 
@@ -382,8 +390,9 @@ def from_prose(lines: list[Line], agenda: list[AgendaItem], prose: list[Sentence
         text = PROSE_LEAD.sub("", sent.text[m.end():])
         if len(text.split()) >= 2 and not is_formula(text):
             current = next((a for a in reversed(heads) if a.line <= sent.line.idx), None)
+            party = [current.office] if current and current.office else []
             out.append(Decision(text, sent.line.page, sent.line.idx, current.number if current else None, None,
-                                [current.office] if current and current.office else []))
+                                party, section_party=party or None))
     return out
 
 
@@ -398,8 +407,11 @@ def extract_decisions(lines: list[Line], agenda: list[AgendaItem], meeting: str 
         if key in seen or not d.text:
             continue
         seen.add(key)
-        if not d.responsible:
-            d.responsible = responsible_in_text(d.text)
+        # the sentence's own party (a বাস্তবায়নে tail, an agent) wins over its section's; a party read
+        # from a responsible line or column (set before, not the section's) stays
+        own = responsible_in_text(d.text)
+        if own and (not d.responsible or d.responsible == d.section_party):
+            d.responsible = own
         d.deadline = _deadline(d.text, meeting)
         out.append(d)
     return out

@@ -152,3 +152,20 @@ def test_agent_of_a_future_verb_decision(text, party):
 def test_no_agent_in_an_obligation_without_a_party():
     from extractors.decisions import responsible_in_text
     assert responsible_in_text("প্রদর্শনী প্লটের ফসল কর্তনের সময় মাঠ দিবস আয়োজন করতে হবে।") == []
+
+
+def test_a_department_sections_post_is_its_decisions_party_unless_the_sentence_names_one():
+    from extractors.agenda import extract_agenda
+    from extractors.decisions import extract_decisions
+    text = ("০২। পরিচালক, স্থানীয় সরকার, রংপুর বিভাগঃ\nপরিচালক জানান, হোল্ডিং ট্যাক্স আদায়ের হার সন্তোষজনক নয়।\n"
+            "সিদ্ধান্তঃ\nক) ইউনিয়ন পরিষদসমূহের হোল্ডিং ট্যাক্স আদায়ে বিশেষ ক্যাম্পেইন পরিচালনা করতে হবে।\n"
+            "খ) উপজেলা কৃষি অফিসারগণ সার ডিলারদের রেজিস্টার প্রতি সপ্তাহে পরিদর্শন করবেন।\n")
+    ls = lines_of(Document("t.txt", "0" * 64, "txt", text_pages(text), paged=False))
+    ds = extract_decisions(ls, extract_agenda(ls), None)
+    assert [d.responsible for d in ds] == [["পরিচালক, স্থানীয় সরকার, রংপুর বিভাগ"], ["উপজেলা কৃষি অফিসারগণ"]]
+
+
+def test_agent_with_a_bracketed_qualifier_and_a_slashed_pair():
+    from extractors.decisions import responsible_in_text
+    assert responsible_in_text("ট্যাগ ও লেবেল মুদ্রণের জন্য উপপরিচালক (বীজ বিপণন) প্রস্তাব প্রেরণ করবেন।") == ["উপপরিচালক (বীজ বিপণন)"]
+    assert responsible_in_text("সকল দপ্তর/সংস্থা নির্দেশিত ফোল্ডার কাঠামো অনুসরণ করে প্রমাণক সংরক্ষণ করবে।") == ["সকল দপ্তর/সংস্থা"]
