@@ -210,18 +210,21 @@ def inline_items(text: str, line_idx: int) -> list[AgendaItem]:
 def _inline_heading() -> re.Pattern:
     """INLINE_HEADING: the agenda cue and its separator, the list after it on the same line:
     "আলোচ্য সূচীঃ-", "Agenda: "."""
-    cues = "|".join(tolerant_cue(w) for w in sorted(lexicon().cues["agenda"], key=len, reverse=True))
-    plural = "|".join(tolerant_cue(w) for w in lexicon().cues["plural_suffixes"])
-    return re.compile(rf"^\s*(?:[\p{{L}}\p{{M}}]+\s+){{0,2}}(?:{cues})\s*(?:{plural})?\s*[:ঃ][\s:ঃ\-–—]*", re.IGNORECASE)
+    return re.compile(rf"^\s*(?:[\p{{L}}\p{{M}}]+\s+){{0,2}}{_agenda_cue()}\s*[:ঃ][\s:ঃ\-–—]*", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
 def _list_heading() -> re.Pattern:
     """LIST_HEADING: a line that only announces the agenda list, a word or two before the cue and a
     plural after it allowed: "আলোচ্যসূচি:", "সভার আলোচ্য বিষয়:", "সভার আলোচ্য বিষয় সমূহ:"."""
+    return re.compile(rf"^\s*(?:[\p{{L}}\p{{M}}]+\s+){{0,2}}{_agenda_cue()}[\s:ঃ\-–—.]*$", re.IGNORECASE)
+
+
+def _agenda_cue() -> str:
+    """The agenda cue and an optional plural, as a pattern: "আলোচ্য বিষয় সমূহ", "আলোচ্য সূচী"."""
     cues = "|".join(tolerant_cue(w) for w in sorted(lexicon().cues["agenda"], key=len, reverse=True))
     plural = "|".join(tolerant_cue(w) for w in lexicon().cues["plural_suffixes"])
-    return re.compile(rf"^\s*(?:[\p{{L}}\p{{M}}]+\s+){{0,2}}(?:{cues})\s*(?:{plural})?[\s:ঃ\-–—.]*$", re.IGNORECASE)
+    return rf"(?:{cues})\s*(?:{plural})?"
 
 
 def _counting_run(lines: list[Line], start: int, after: int = 0) -> list[AgendaItem]:

@@ -106,12 +106,17 @@ def letter_subject(title: str) -> bool:
     return any(t.endswith(w) for w in lexicon().doctype_layout["letter_subject_ends"])
 
 
+@lru_cache(maxsize=1)
+def _decision_table_words() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The decision-table header words (doctype_layout.yaml) as skeletons, folded once."""
+    words = lexicon().doctype_layout["decision_table"]
+    return tuple(map(skeleton, words["decision"])), tuple(map(skeleton, words["with"]))
+
+
 def has_decision_table(lines: list[Line]) -> bool:
     """A table header naming decisions and another decision-table column, even flattened with no
     separators: "ক্রঃ নং আলোচ্য সূচী আলোচনা সিদ্ধান্ত দায়িত্ব", "ক্র:নং | আলোচনার বিষয়বস্তু | সিদ্ধান্ত | বাস্তবায়নে |"."""
-    words = lexicon().doctype_layout["decision_table"]
-    decision = [skeleton(w) for w in words["decision"]]
-    others = [skeleton(w) for w in words["with"]]
+    decision, others = _decision_table_words()
     for ln in lines[:4 * KEY_BLOCK_LINES]:
         if ln.blank or (ln.words > 14 and not ln.cells):
             continue
@@ -184,7 +189,8 @@ def classify(lines: list[Line], title: str | None) -> DocType:
         _, kind, w, word = max(in_title)
         add(kind, w, f"title: {word}")
     body_sk = skeleton("\n".join(ln.text for ln in lines))
-    top_sk = skeleton("\n".join(ln.text for ln in _top(lines)))
+    top = _top(lines)
+    top_sk = skeleton("\n".join(ln.text for ln in top))
     # a letter's subject about minutes ("… কার্যবিবরণী প্রকাশ প্রসঙ্গে") says nothing for minutes in the body either
     for phrase in c.neutral + ((title_sk,) if letter and title_sk else ()):
         body_sk = body_sk.replace(phrase, "|")
@@ -197,7 +203,7 @@ def classify(lines: list[Line], title: str | None) -> DocType:
     lay = c.layout
     heading = kind_from_layout(lines)
     if heading:
-        add("news" if heading == "other" and is_news(_top(lines)) else heading, int(lay["heading"]),
+        add("news" if heading == "other" and is_news(top) else heading, int(lay["heading"]),
             f"layout: {heading} heading")
     if has_decision_table(lines):
         kind, w = lay["decision_table"]
